@@ -1,0 +1,1 @@
+"""Countries and agencies: who owns what."""

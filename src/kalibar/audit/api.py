@@ -1,0 +1,40 @@
+"""``/api/v1/audit`` (administrators)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Query
+
+from kalibar.audit.schemas import AuditEntryOut
+from kalibar.audit.service import AuditFilter, list_entries
+from kalibar.web.deps import AdminActor, Db
+
+router = APIRouter(tags=["audit"])
+
+
+@router.get("/audit", response_model=list[AuditEntryOut])
+def audit_entries(
+    db: Db,
+    actor: AdminActor,
+    user: str | None = None,
+    agency: str | None = None,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: int | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[AuditEntryOut]:
+    filters = AuditFilter(
+        actor=user,
+        agency=agency,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        since=since,
+        until=until,
+    )
+    rows = list_entries(db, actor=actor, filters=filters, limit=limit, before_seq=before)
+    return [AuditEntryOut.of(e) for e in rows]

@@ -1,0 +1,99 @@
+"""Reading the audit trail and logging events that are not row changes (reads, exports, logins)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kalibar.audit.chain import Event, Problem, append, verify
+from kalibar.audit.models import AuditEntry
+from kalibar.auth.actor import SYSTEM, Actor
+from kalibar.errors import Forbidden
+from kalibar.i18n import _
+
+
+def log_event(
+    session: Session,
+    *,
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Chain a non-change event (read of a sensitive object, export, login)."""
+    who = actor or SYSTEM
+    append(
+        session,
+        [
+            Event(
+                actor=who.username,
+                agency=who.agency_code,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                changes=details or {},
+                request_id=session.info.get("request_id") or "",
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    agency: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def list_entries(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: AuditFilter,
+    limit: int = 100,
+    before_seq: int | None = None,
+) -> list[AuditEntry]:
+    """Newest first, keyset-paged by ``before_seq``. Admins only."""
+    if not actor.is_admin:
+        raise Forbidden(_("Only administrators may browse the audit trail."))
+    stmt = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+    conditions = {
+        AuditEntry.actor: filters.actor,
+        AuditEntry.agency: filters.agency,
+        AuditEntry.action: filters.action,
+        AuditEntry.object_type: filters.object_type,
+        AuditEntry.object_id: filters.object_id,
+    }
+    for column, value in conditions.items():
+        if value:
+            stmt = stmt.where(column == value)
+    if filters.since:
+        stmt = stmt.where(AuditEntry.at >= filters.since)
+    if filters.until:
+        stmt = stmt.where(AuditEntry.at < filters.until)
+    if before_seq:
+        stmt = stmt.where(AuditEntry.seq < before_seq)
+    return list(session.execute(stmt).scalars())
+
+
+def history_of(session: Session, *, object_id: str) -> list[AuditEntry]:
+    """Every entry about one object, oldest first (callers check visibility first)."""
+    stmt = select(AuditEntry).where(AuditEntry.object_id == object_id).order_by(AuditEntry.seq)
+    return list(session.execute(stmt).scalars())
+
+
+def count_entries(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+
+
+def verify_chain(session: Session) -> list[Problem]:
+    return list(verify(session))

@@ -1,0 +1,1 @@
+"""Users, roles, passwords, sessions, API tokens and the acting user."""

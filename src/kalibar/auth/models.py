@@ -1,0 +1,92 @@
+"""Users and their credentials. Secrets are only ever stored hashed."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kalibar.agencies.models import Agency
+from kalibar.db.base import Audited, Base, Timestamped, UTCDateTime, utcnow
+from kalibar.ids import uuid7
+
+
+class Role(enum.StrEnum):
+    officer = "officer"
+    investigator = "investigator"
+    analyst = "analyst"
+    focal_point = "focal_point"
+    admin = "admin"
+
+
+class User(Audited, Timestamped, Base):
+    __tablename__ = "users"
+    __audit_exclude__ = frozenset({"password_hash", "totp_secret"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    roles_csv: Mapped[str] = mapped_column("roles", String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    locale: Mapped[str | None] = mapped_column(String(16), default=None)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles_csv.split(",") if r)
+
+    @roles.setter
+    def roles(self, value: set[str] | frozenset[str] | list[str]) -> None:
+        self.roles_csv = ",".join(sorted({Role(r).value for r in value}))
+
+
+class ApiToken(Audited, Base):
+    __tablename__ = "api_tokens"
+    __audit_exclude__ = frozenset({"token_hash", "last_used_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class WebSession(Base):
+    """A browser session. The cookie holds a random token; only its hash is stored."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # True until the second factor has been given, for users who have one.
+    pending_totp: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    client: Mapped[str] = mapped_column(String(64), default="")

@@ -1,0 +1,47 @@
+"""The ``kalibar`` command. Each slice contributes its own sub-commands."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from kalibar.audit.cli import app as audit_app
+from kalibar.auth.cli import tokens, users
+from kalibar.config import get_settings
+from kalibar.db.cli import app as db_app
+from kalibar.demo.cli import demo
+
+app = typer.Typer(
+    help="Kalibar: detect, record, identify, match and trace illicit small arms.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(users, name="users")
+app.add_typer(tokens, name="tokens")
+app.add_typer(audit_app, name="audit")
+app.command("demo")(demo)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default KALIBAR_HOST)."),
+    port: int = typer.Option(None, help="Port (default KALIBAR_PORT)."),
+    workers: int = typer.Option(1, help="Worker processes."),
+) -> None:
+    """Serve the web UI and the API."""
+    import uvicorn
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO)
+    uvicorn.run(
+        "kalibar.web.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,39 @@
+"""Settings from ``KALIBAR_*`` environment variables, with embedded defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """One place for configuration so that every entry point agrees."""
+
+    model_config = SettingsConfigDict(env_prefix="KALIBAR_", extra="ignore")
+
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    instance_country: str = "BA"
+    default_locale: str = "en"
+    # Sessions live this long without activity.
+    session_idle_minutes: int = 480
+    # Failed logins allowed within the window before the account is throttled.
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    # Set by deployments that terminate TLS in front of Kalibar.
+    secure_cookies: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kalibar.sqlite3').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

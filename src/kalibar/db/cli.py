@@ -1,0 +1,33 @@
+"""``kalibar db ...``"""
+
+from __future__ import annotations
+
+import typer
+
+from kalibar.agencies.service import sync_countries
+from kalibar.cli_support import command_session, console, handle_errors
+from kalibar.db.migrate import current, upgrade
+from kalibar.db.session import default_engine
+
+app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
+
+
+def upgrade_and_seed() -> int:
+    """Migrate to the newest schema and make sure the countries are loaded."""
+    upgrade(default_engine())
+    with command_session() as session:
+        return sync_countries(session)
+
+
+@app.command("upgrade")
+@handle_errors
+def upgrade_cmd() -> None:
+    """Apply Alembic migrations up to the newest schema and load the country list."""
+    added = upgrade_and_seed()
+    console.print(f"database at revision {current(default_engine())}; {added} countries added")
+
+
+@app.command("current")
+def current_cmd() -> None:
+    """Print the schema revision of the configured database."""
+    console.print(current(default_engine()) or "empty")

@@ -1,0 +1,9 @@
+"""Imports every slice's models so ``Base.metadata`` is complete (migrations, tests)."""
+
+from kalibar.agencies import models as agencies_models
+from kalibar.audit import models as audit_models
+from kalibar.auth import models as auth_models
+from kalibar.db.base import Base
+from kalibar.sharing import models as sharing_models
+
+__all__ = ["Base", "agencies_models", "audit_models", "auth_models", "sharing_models"]

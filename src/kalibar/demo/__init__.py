@@ -1,0 +1,1 @@
+"""Demo data: the region's agencies, one user per role, partnerships."""

@@ -1,0 +1,60 @@
+"""Partner countries and sharing groups."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kalibar.db.base import Audited, Base, Timestamped
+from kalibar.ids import uuid7
+
+
+class CountryPartnership(Audited, Base):
+    """``country`` shares ``partners``-level objects with ``partner`` (one row per direction)."""
+
+    __tablename__ = "country_partnerships"
+    __table_args__ = (UniqueConstraint("country_code", "partner_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
+    partner_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
+
+
+class SharingGroup(Audited, Timestamped, Base):
+    __tablename__ = "sharing_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(String(500), default="")
+
+    members: Mapped[list[SharingGroupMember]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class SharingGroupMember(Audited, Base):
+    """A member is an agency or a whole country."""
+
+    __tablename__ = "sharing_group_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
+    group_id: Mapped[int] = mapped_column(ForeignKey("sharing_groups.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), default=None)
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), default=None)
+
+
+class ObjectSharingGroup(Audited, Base):
+    """Links any shared object (by UUID) to the groups it is distributed to."""
+
+    __tablename__ = "object_sharing_groups"
+    __table_args__ = (UniqueConstraint("object_uuid", "group_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
+    object_uuid: Mapped[UUID] = mapped_column(Uuid(), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("sharing_groups.id"), index=True)

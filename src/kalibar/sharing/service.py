@@ -1,0 +1,108 @@
+"""Partnerships and sharing groups; what an actor's reach is."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kalibar.agencies.models import Agency
+from kalibar.auth.actor import Actor
+from kalibar.db.base import Distribution, SharedObject
+from kalibar.errors import Conflict, Forbidden, Invalid
+from kalibar.i18n import _
+from kalibar.ids import uuid7
+from kalibar.sharing.models import (
+    CountryPartnership,
+    ObjectSharingGroup,
+    SharingGroup,
+    SharingGroupMember,
+)
+
+
+def partner_countries(session: Session, country: str) -> frozenset[str]:
+    stmt = select(CountryPartnership.partner_code).where(CountryPartnership.country_code == country)
+    return frozenset(session.execute(stmt).scalars())
+
+
+def group_ids_for(session: Session, agency_id: int, country: str) -> frozenset[int]:
+    stmt = select(SharingGroupMember.group_id).where(
+        or_(SharingGroupMember.agency_id == agency_id, SharingGroupMember.country_code == country)
+    )
+    return frozenset(session.execute(stmt).scalars())
+
+
+def add_partnership(session: Session, *, actor: Actor, country: str, partner: str) -> None:
+    """Register a partner country in both directions."""
+    if not actor.is_admin:
+        raise Forbidden(_("Administrator role required."))
+    for a, b in ((country, partner), (partner, country)):
+        exists = session.execute(
+            select(CountryPartnership.id).where(
+                CountryPartnership.country_code == a, CountryPartnership.partner_code == b
+            )
+        ).scalar()
+        if not exists:
+            session.add(CountryPartnership(country_code=a, partner_code=b))
+    session.flush()
+
+
+def create_group(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    description: str = "",
+    agency_codes: list[str] | None = None,
+    countries: list[str] | None = None,
+) -> SharingGroup:
+    if not actor.is_admin:
+        raise Forbidden(_("Administrator role required."))
+    if session.execute(select(SharingGroup.id).where(SharingGroup.name == name)).scalar():
+        raise Conflict(_("A sharing group with this name exists already."), [{"field": "name"}])
+    group = SharingGroup(name=name, description=description)
+    session.add(group)
+    session.flush()
+    for code in agency_codes or []:
+        agency = session.execute(select(Agency).where(Agency.code == code)).scalar_one_or_none()
+        if agency is None:
+            raise Invalid(_("Unknown agency code."), [{"field": "agency_codes", "value": code}])
+        session.add(SharingGroupMember(group_id=group.id, agency_id=agency.id))
+    for country in countries or []:
+        session.add(SharingGroupMember(group_id=group.id, country_code=country.upper()))
+    session.flush()
+    return group
+
+
+def set_distribution(
+    session: Session, *, obj: SharedObject, distribution: str, group_ids: list[int] | None = None
+) -> None:
+    """Set an object's distribution level and (for ``group``) the groups it goes to."""
+    try:
+        level = Distribution(distribution)
+    except ValueError as exc:
+        raise Invalid(
+            _("Unknown distribution level."), [{"field": "distribution", "value": distribution}]
+        ) from exc
+    if level is Distribution.group and not group_ids:
+        raise Invalid(
+            _("Distribution to a group needs at least one sharing group."),
+            [{"field": "sharing_groups"}],
+        )
+    obj.distribution = level.value
+    if obj.uuid is None:
+        obj.uuid = uuid7()
+    object_uuid: uuid.UUID = obj.uuid
+    existing = session.execute(
+        select(ObjectSharingGroup).where(ObjectSharingGroup.object_uuid == object_uuid)
+    ).scalars()
+    wanted = set(group_ids or []) if level is Distribution.group else set()
+    for link in existing:
+        if link.group_id in wanted:
+            wanted.discard(link.group_id)
+        else:
+            session.delete(link)  # through the ORM, so the audit hook sees it
+    for gid in sorted(wanted):
+        session.add(ObjectSharingGroup(object_uuid=object_uuid, group_id=gid))
+    session.flush()

@@ -1,0 +1,79 @@
+"""The one visibility filter. Every list or read of an owned object goes through it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.orm import Session
+
+from kalibar.auth.actor import Actor
+from kalibar.db.base import Distribution, SharedObject
+from kalibar.errors import Forbidden, NotFound
+from kalibar.sharing.models import ObjectSharingGroup
+
+T = TypeVar("T", bound=SharedObject)
+
+
+def visible_clause(model: type[SharedObject], actor: Actor) -> ColumnElement[bool]:
+    """SQL condition: ``actor`` may see a row of ``model``."""
+    m: Any = model
+    if actor.agency_id is None:
+        return false()
+    clauses: list[ColumnElement[bool]] = [
+        m.owner_agency_id == actor.agency_id,
+        and_(
+            m.distribution.in_([Distribution.national.value, Distribution.partners.value]),
+            m.owner_country == actor.country,
+        ),
+    ]
+    if actor.partner_countries:
+        clauses.append(
+            and_(
+                m.distribution == Distribution.partners.value,
+                m.owner_country.in_(sorted(actor.partner_countries)),
+            )
+        )
+    if actor.group_ids:
+        shared_with_my_groups = select(ObjectSharingGroup.object_uuid).where(
+            ObjectSharingGroup.group_id.in_(sorted(actor.group_ids))
+        )
+        clauses.append(
+            and_(m.distribution == Distribution.group.value, m.uuid.in_(shared_with_my_groups))
+        )
+    return or_(*clauses)
+
+
+def visible(
+    stmt: Select[Any], model: type[SharedObject], actor: Actor, *, include_deleted: bool = False
+) -> Select[Any]:
+    """Narrow a select over ``model`` to what ``actor`` may see (tombstones hidden)."""
+    m: Any = model
+    stmt = stmt.where(visible_clause(model, actor))
+    if not include_deleted:
+        stmt = stmt.where(m.deleted_at.is_(None))
+    return stmt
+
+
+def get_visible(session: Session, model: type[T], object_id: uuid.UUID, actor: Actor) -> T:
+    """Fetch one object or raise ``NotFound`` — the same answer whether absent or hidden."""
+    m: Any = model
+    row = session.execute(visible(select(model).where(m.uuid == object_id), model, actor))
+    obj = row.scalar_one_or_none()
+    if obj is None:
+        raise NotFound(model.__name__, str(object_id))
+    return obj
+
+
+def can_edit(obj: SharedObject, actor: Actor) -> bool:
+    """Only the owner agency edits; others may see and annotate."""
+    return actor.agency_id is not None and obj.owner_agency_id == actor.agency_id
+
+
+def get_editable(session: Session, model: type[T], object_id: uuid.UUID, actor: Actor) -> T:
+    """Fetch for change: hidden → NotFound, visible but not owned → Forbidden."""
+    obj = get_visible(session, model, object_id, actor)
+    if not can_edit(obj, actor):
+        raise Forbidden("only the owner agency may change this object")
+    return obj

@@ -1,0 +1,57 @@
+"""The application factory: one place that assembles the slices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from kalibar import __version__
+from kalibar.agencies import api as agencies_api
+from kalibar.agencies import views as agencies_views
+from kalibar.audit import api as audit_api
+from kalibar.audit import hooks as audit_hooks
+from kalibar.audit import views as audit_views
+from kalibar.auth import admin_views as users_views
+from kalibar.auth import api as auth_api
+from kalibar.auth import views as auth_views
+from kalibar.db.session import default_engine
+from kalibar.web import errors, home
+from kalibar.web.context import RequestContextMiddleware
+
+STATIC = Path(__file__).parent / "static"
+API_PREFIX = "/api/v1"
+
+API_ROUTERS: list[APIRouter] = [auth_api.router, agencies_api.router, audit_api.router]
+PAGE_ROUTERS: list[APIRouter] = [
+    home.router,
+    auth_views.router,
+    agencies_views.router,
+    users_views.router,
+    audit_views.router,
+]
+
+
+def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
+    """Build the ASGI app on ``engine`` (default: the configured database)."""
+    audit_hooks.install()
+    app = FastAPI(
+        title="Kalibar",
+        version=__version__,
+        description="Detect, record, identify, match and trace illicit small arms.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI would load from a CDN; closed networks have none
+        redoc_url=None,
+    )
+    app.state.engine = engine or default_engine()
+    errors.install(app)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,59 @@
+"""Jinja2 environment with gettext, and the page renderer every view uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kalibar import __version__, i18n
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _datetime(value: Any) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format="medium", locale=i18n.format_locale())
+
+
+def _build_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    env.filters["datetime"] = _datetime
+    env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["version"] = __version__
+    return env
+
+
+env = _build_env()
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with what the layout needs (user, CSRF token, language, path)."""
+    web = getattr(request.state, "web_session", None)
+    ctx: dict[str, Any] = {
+        "request": request,
+        "actor": getattr(request.state, "actor", None),
+        "csrf_token": web.csrf_token if web is not None else "",
+        "language": i18n.current_language(),
+        "path": request.url.path,
+        "query": request.url.query,
+    }
+    ctx.update(context or {})
+    html = env.get_template(template).render(ctx)
+    return HTMLResponse(html, status_code=status_code)
