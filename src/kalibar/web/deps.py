@@ -51,6 +51,8 @@ def web_session(request: Request, db: Session) -> WebSession | None:
     if cached is None:
         cached = auth.session_from_cookie(db, request.cookies.get(SESSION_COOKIE))
         request.state.web_session = cached
+        # A plain copy: error pages render after the database session has closed.
+        request.state.csrf_token = cached.csrf_token if cached is not None else ""
     return cached
 
 

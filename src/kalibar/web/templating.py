@@ -45,11 +45,10 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """Render a page with what the layout needs (user, CSRF token, language, path)."""
-    web = getattr(request.state, "web_session", None)
     ctx: dict[str, Any] = {
         "request": request,
         "actor": getattr(request.state, "actor", None),
-        "csrf_token": web.csrf_token if web is not None else "",
+        "csrf_token": getattr(request.state, "csrf_token", ""),
         "language": i18n.current_language(),
         "path": request.url.path,
         "query": request.url.query,

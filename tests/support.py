@@ -1,0 +1,35 @@
+"""Small helpers shared by the platform tests."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from kalibar.web.app import create_app
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def client_for(engine: Engine) -> TestClient:
+    return TestClient(create_app(engine), base_url="http://testserver", follow_redirects=False)
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client: TestClient, username: str, password: str) -> str:
+    """Log in through the form; returns the session's CSRF token."""
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
+    )
+    assert response.status_code == 303, response.text
+    home = client.get("/")
+    assert home.status_code == 200, home.text
+    return csrf_from(home.text)
