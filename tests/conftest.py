@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from support import World
 
 from kalibar.db.migrate import upgrade
-from kalibar.db.session import make_engine, new_session, unit_of_work
+from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
 
 PG_ENV = "KALIBAR_TEST_DATABASE_URL"
@@ -124,15 +124,6 @@ def engine(
     finally:
         eng.dispose()
         _pg_exec(tpl.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@dataclass
-class World:
-    engine: Engine
-    passwords: dict[str, str]
-
-    def session(self) -> Session:
-        return new_session(self.engine)
 
 
 @pytest.fixture

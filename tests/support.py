@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from kalibar.db.session import new_session
 from kalibar.web.app import create_app
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -33,3 +36,14 @@ def login(client: TestClient, username: str, password: str) -> str:
     home = client.get("/")
     assert home.status_code == 200, home.text
     return csrf_from(home.text)
+
+
+@dataclass
+class World:
+    """A migrated database with the demo agencies and users, and their passwords."""
+
+    engine: Engine
+    passwords: dict[str, str]
+
+    def session(self) -> Session:
+        return new_session(self.engine)

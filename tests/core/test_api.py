@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import World
-from support import client_for
+from support import World, client_for
 
 from kalibar.auth import service as auth
 from kalibar.db.session import unit_of_work

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import World
 from sqlalchemy import select, text
+from support import World
 from typer.testing import CliRunner
 
 from kalibar.agencies import service as agencies

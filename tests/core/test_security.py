@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from conftest import World
-from support import client_for, csrf_from, login
+from support import World, client_for, csrf_from, login
 
 from kalibar.auth import service as auth
 from kalibar.auth.models import ApiToken

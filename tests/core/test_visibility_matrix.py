@@ -10,9 +10,9 @@ import itertools
 import uuid
 
 import pytest
-from conftest import World
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from support import World
 
 from kalibar.agencies import service as agencies
 from kalibar.audit.models import AuditEntry

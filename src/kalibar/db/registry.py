@@ -4,6 +4,14 @@ from kalibar.agencies import models as agencies_models
 from kalibar.audit import models as audit_models
 from kalibar.auth import models as auth_models
 from kalibar.db.base import Base
+from kalibar.records import models as records_models
 from kalibar.sharing import models as sharing_models
 
-__all__ = ["Base", "agencies_models", "audit_models", "auth_models", "sharing_models"]
+__all__ = [
+    "Base",
+    "agencies_models",
+    "audit_models",
+    "auth_models",
+    "records_models",
+    "sharing_models",
+]
