@@ -91,3 +91,8 @@ def update_agency(
         agency.active = active
     session.flush()
     return agency
+
+
+def agency_codes(session: Session) -> dict[int, str]:
+    """Agency id → code for rendering (the table is small)."""
+    return {int(i): str(c) for i, c in session.execute(select(Agency.id, Agency.code))}

@@ -40,12 +40,13 @@ def _cookie_args() -> dict[str, object]:
 
 
 def _login_page(
-    request: Request, token: str, error: str = "", status: int = 200, next_url: str = "/"
+    request: Request, token: str, error: str = "", status: int = 200, next_url: str = "/",
+    username: str = "",
 ) -> Response:
     response = render(
         request,
         "auth/login.html",
-        {"login_csrf": token, "error": error, "next": next_url},
+        {"login_csrf": token, "error": error, "next": next_url, "username": username},
         status_code=status,
     )
     response.set_cookie(PRELOGIN_COOKIE, token, max_age=3600, **_cookie_args())  # type: ignore[arg-type]
@@ -76,7 +77,7 @@ def login(
         user = service.authenticate(db, username=username, password=password, client=client)
     except KalibarError as exc:
         db.commit()  # failures count towards throttling even though the login fails
-        return _login_page(request, fresh, exc.message, exc.status, _safe_next(next))
+        return _login_page(request, fresh, exc.message, exc.status, _safe_next(next), username)
     service.end_session(db, raw=request.cookies.get(SESSION_COOKIE))
     raw, web = service.start_session(db, user=user)
     target = "/login/totp?next=" + _safe_next(next) if web.pending_totp else _safe_next(next)

@@ -19,20 +19,32 @@ from kalibar.auth import admin_views as users_views
 from kalibar.auth import api as auth_api
 from kalibar.auth import views as auth_views
 from kalibar.db.session import default_engine
+from kalibar.records import api as records_api
+from kalibar.records import views as records_views
+from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.web import errors, home
 from kalibar.web.context import RequestContextMiddleware
+from kalibar.web.templating import env as template_env
 
 STATIC = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
 
-API_ROUTERS: list[APIRouter] = [auth_api.router, agencies_api.router, audit_api.router]
+API_ROUTERS: list[APIRouter] = [
+    auth_api.router,
+    agencies_api.router,
+    audit_api.router,
+    records_api.router,
+]
 PAGE_ROUTERS: list[APIRouter] = [
     home.router,
     auth_views.router,
     agencies_views.router,
     users_views.router,
     audit_views.router,
+    records_views.router,
 ]
+#: Label tables the slices contribute to every template.
+TEMPLATE_GLOBALS = [RECORD_LABELS]
 
 
 def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
@@ -48,6 +60,8 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     )
     app.state.engine = engine or default_engine()
     errors.install(app)
+    for extra in TEMPLATE_GLOBALS:
+        template_env.globals.update(extra)
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     for router in PAGE_ROUTERS:

@@ -35,7 +35,9 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-Db = Annotated[Session, Depends(get_db)]
+# scope="function": the commit runs before the response is sent, so a redirect never
+# races its own write and a failed commit is reported as an error.
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def _bearer(request: Request) -> str | None:
@@ -72,6 +74,9 @@ async def csrf_token_source(request: Request) -> None:
     """Read the form body while still async, so sync routes and dependencies can reuse it."""
     if request.method in UNSAFE:
         request.state.csrf_submitted = await _submitted_csrf(request)
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            request.state.form = await request.form()
 
 
 def _csrf_ok(request: Request, expected: str) -> bool:
@@ -93,11 +98,12 @@ def resolve_actor(request: Request, db: Session, *, allow_pending_totp: bool = F
             raise Unauthorized(_("Log in first."))
         if web.pending_totp and not allow_pending_totp:
             raise Unauthorized(_("Enter your second-factor code first."))
+        actor = auth.actor_for(db, web.user)
+        request.state.actor = actor  # the error page still shows who is logged in
         if not _csrf_ok(request, web.csrf_token):
             raise Forbidden(
                 _("The form has expired or did not come from Kalibar. Reload and try again.")
             )
-        actor = auth.actor_for(db, web.user)
     db.info["actor"] = actor
     request.state.actor = actor
     return actor

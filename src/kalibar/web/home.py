@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from kalibar.agencies.models import Agency
 from kalibar.auth.models import User
 from kalibar.i18n import LANGUAGES
+from kalibar.records.service import count_records
 from kalibar.web.context import LANG_COOKIE
 from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
@@ -22,7 +23,12 @@ def dashboard(request: Request, db: Db, actor: CurrentActor) -> Response:
         "agencies": db.execute(select(func.count()).select_from(Agency)).scalar_one(),
         "users": db.execute(select(func.count()).select_from(User)).scalar_one(),
     }
-    return render(request, "home.html", {"counts": counts})
+    by_status = count_records(db, actor=actor)
+    return render(
+        request,
+        "home.html",
+        {"counts": counts, "by_status": by_status, "total_records": sum(by_status.values())},
+    )
 
 
 @router.get("/language/{code}")

@@ -1,0 +1,1 @@
+"""The register of firearms of interest: lost, stolen, trafficked, seized and the rest."""
