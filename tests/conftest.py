@@ -93,10 +93,12 @@ def _template(backend: str, templates: dict[str, Template], tmp: Path) -> Templa
 
 def _migrate_and_seed(engine: Engine) -> None:
     from kalibar.agencies.service import sync_countries
+    from kalibar.reference.service import sync_package
 
     upgrade(engine)
     with unit_of_work(engine) as s:
         sync_countries(s)
+        sync_package(s)
 
 
 @pytest.fixture(params=BACKENDS)

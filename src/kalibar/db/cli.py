@@ -8,6 +8,7 @@ from kalibar.agencies.service import sync_countries
 from kalibar.cli_support import command_session, console, handle_errors
 from kalibar.db.migrate import current, upgrade
 from kalibar.db.session import default_engine
+from kalibar.reference.service import sync_package
 
 app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
 
@@ -16,6 +17,7 @@ def upgrade_and_seed() -> int:
     """Migrate to the newest schema and make sure the countries are loaded."""
     upgrade(default_engine())
     with command_session() as session:
+        sync_package(session)
         return sync_countries(session)
 
 

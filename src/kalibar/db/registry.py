@@ -5,6 +5,7 @@ from kalibar.audit import models as audit_models
 from kalibar.auth import models as auth_models
 from kalibar.db.base import Base
 from kalibar.records import models as records_models
+from kalibar.reference import models as reference_models
 from kalibar.sharing import models as sharing_models
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "audit_models",
     "auth_models",
     "records_models",
+    "reference_models",
     "sharing_models",
 ]

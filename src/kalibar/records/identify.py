@@ -11,8 +11,9 @@ from functools import lru_cache
 
 from kalibar.matching.fold import fold_fast
 from kalibar.reference import normalise as ref
-from kalibar.reference.catalogue import load_catalogue
+from kalibar.reference.catalogue import active_catalogue
 from kalibar.reference.script import search_key
+from kalibar.reference.service import on_catalogue_change
 
 _REFERENCE_RE = re.compile(r"^[A-Z0-9]{2,10}-\d{4}-\d{6}$")
 
@@ -36,7 +37,7 @@ def _make(text: str) -> tuple[str | None, str | None, str]:
     found = ref.normalise_make(text) if text else None
     if found is None:
         return None, None, ""
-    make = load_catalogue().make(found.value)
+    make = active_catalogue().make(found.value)
     return found.value, make.country if make else None, found.explanation
 
 
@@ -47,7 +48,7 @@ def _model(make_code: str | None, text: str) -> tuple[str | None, str | None, st
     if found is None:
         return None, None, None, ""
     owner = found.make_code or make_code
-    model = load_catalogue().model(owner, found.value) if owner else None
+    model = active_catalogue().model(owner, found.value) if owner else None
     return found.value, model.type if model else None, owner, found.explanation
 
 
@@ -120,3 +121,12 @@ def search_terms(q: str) -> SearchTerms:
     return SearchTerms(
         serial=fold_fast(text), make_code=make_code, model_code=model_code, reference=reference
     )
+
+
+def clear_caches() -> None:
+    """Called when the catalogue changes, so new makes and aliases are recognised."""
+    for cached in (_make, _model, _calibre, _weapon_type):
+        cached.cache_clear()
+
+
+on_catalogue_change(clear_caches)

@@ -21,6 +21,7 @@ from kalibar.i18n import _
 from kalibar.records.identify import Identification, identify, search_terms
 from kalibar.records.models import FirearmRecord
 from kalibar.records.references import next_references
+from kalibar.reference.service import refresh as refresh_catalogue
 from kalibar.sharing.service import set_distribution
 from kalibar.sharing.visibility import get_editable, get_visible, visible
 
@@ -129,6 +130,7 @@ def create_record(
 ) -> FirearmRecord:
     """Record a firearm. A likely duplicate is refused (409) unless ``allow_duplicate``."""
     agency_id, country = _owner(actor)
+    refresh_catalogue(session)
     ident = identify(
         make=data.make,
         model=data.model,
@@ -187,6 +189,7 @@ def update_record(
 ) -> FirearmRecord:
     """Change fields; only the owner agency may. Identification is recomputed."""
     record = get_editable(session, FirearmRecord, record_id, actor)
+    refresh_catalogue(session)
     unknown = set(changes) - set(EDITABLE) - {"reporting_agency"}
     if unknown:
         raise Invalid(_("These fields cannot be changed."), [{"field": f} for f in sorted(unknown)])
@@ -320,6 +323,7 @@ def list_records(
         raise Invalid(_("Unknown sort key."), [{"field": "sort", "value": sort}])
     key = SORTS[sort]
     r = FirearmRecord
+    refresh_catalogue(session)
     stmt = _filtered(visible(select(r), r, actor), filters)
     if cursor:
         last_value, last_id = _decode_cursor(cursor)

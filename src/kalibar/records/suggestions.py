@@ -5,17 +5,15 @@ Forms suggest these but accept anything; unknown values are flagged for review.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from kalibar.records.identify import identify
 from kalibar.records.labels import MODIFICATION_LABELS, TYPE_LABELS
-from kalibar.reference.catalogue import load_catalogue
+from kalibar.reference.catalogue import active_catalogue
 
 
-@lru_cache(maxsize=1)
 def _static_choices() -> dict[str, list[tuple[str, str]]]:
-    cat = load_catalogue()
+    cat = active_catalogue()
     return {
         "makes": sorted(((m.code, m.name) for m in cat.makes.values()), key=lambda p: p[1]),
         "calibres": sorted((c.name, c.name) for c in cat.calibres.values()),
@@ -33,5 +31,5 @@ def catalogue_choices() -> dict[str, Any]:
 
 def model_choices(make_text: str) -> list[str]:
     code = identify(make=make_text).make_code
-    make = load_catalogue().make(code) if code else None
+    make = active_catalogue().make(code) if code else None
     return sorted(m.name for m in make.models) if make else []

@@ -115,6 +115,8 @@ def records_page(
 ) -> Response:
     params = {k: request.query_params.get(k, "") for k in FILTERS}
     filters = service.RecordFilter(**{k: (v or None) for k, v in params.items()})  # type: ignore[arg-type]
+    if request.query_params.get("needs_review") == "true":
+        filters.needs_review = True
     rows, next_cursor = service.list_records(
         db,
         actor=actor,

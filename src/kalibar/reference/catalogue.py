@@ -393,3 +393,20 @@ def load_catalogue(data_dir: Path | None = None) -> Catalogue:
         hs_codes=MappingProxyType(hs_codes),
         decoy_codes=decoys,
     )
+
+
+_active: Catalogue | None = None
+
+
+def active_catalogue() -> Catalogue:
+    """The catalogue in force: the package's, or the package's plus admins' additions."""
+    return _active if _active is not None else load_catalogue()
+
+
+def activate(catalogue: Catalogue | None) -> None:
+    """Put an extended catalogue in force (``None``: back to the package's own).
+
+    Callers must also reset derived caches (``normalise.reset_indexes``).
+    """
+    global _active
+    _active = catalogue

@@ -35,7 +35,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from kalibar.reference.catalogue import load_catalogue
+from kalibar.reference.catalogue import active_catalogue
 from kalibar.reference.script import compact_key, has_cyrillic, search_key
 
 __all__ = [
@@ -231,7 +231,7 @@ def _entries(
 @lru_cache(maxsize=1)
 def _make_index() -> _Index:
     index = _Index(search_key, compact_key)
-    for make in load_catalogue().makes.values():
+    for make in active_catalogue().makes.values():
         for e in _entries(make.code, make.name, make.name, make.aliases):
             index.add(e)
     return index
@@ -242,7 +242,7 @@ def _model_indexes() -> tuple[_Index, dict[str, _Index]]:
     """A global model index and one per make (keyed by make code)."""
     everywhere = _Index(search_key, compact_key)
     per_make: dict[str, _Index] = {}
-    for make in load_catalogue().makes.values():
+    for make in active_catalogue().makes.values():
         idx = per_make[make.code] = _Index(search_key, compact_key)
         for model in make.models:
             label = f"{make.name} {model.name}"
@@ -255,7 +255,7 @@ def _model_indexes() -> tuple[_Index, dict[str, _Index]]:
 @lru_cache(maxsize=1)
 def _calibre_index() -> _Index:
     index = _Index(calibre_key, calibre_key)
-    for cal in load_catalogue().calibres.values():
+    for cal in active_catalogue().calibres.values():
         for e in _entries(cal.name, cal.name, cal.name, cal.aliases):
             index.add(e)
     return index
@@ -264,7 +264,7 @@ def _calibre_index() -> _Index:
 @lru_cache(maxsize=1)
 def _type_index() -> _Index:
     index = _Index(search_key, compact_key)
-    for t in load_catalogue().weapon_types.values():
+    for t in active_catalogue().weapon_types.values():
         for e in _entries(t.code, t.label, t.code, (t.label, *t.aliases)):
             index.add(e)
     return index
@@ -273,7 +273,7 @@ def _type_index() -> _Index:
 @lru_cache(maxsize=1)
 def _modification_index() -> _Index:
     index = _Index(search_key, compact_key)
-    for m in load_catalogue().modifications.values():
+    for m in active_catalogue().modifications.values():
         for e in _entries(m.code, m.label, m.code, (m.label, *m.aliases)):
             index.add(e)
     return index
@@ -380,3 +380,10 @@ def normalise_modification(text: str | None) -> Match | None:
     if hits:
         return _exact_match(text, hits)
     return _fuzzy_match(text, index, "modification")
+
+
+def reset_indexes() -> None:
+    """Forget the lookup indexes so they are rebuilt from the active catalogue."""
+    for cached in (_make_index, _model_indexes, _calibre_index, _type_index,
+                   _modification_index):
+        cached.cache_clear()

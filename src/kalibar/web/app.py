@@ -22,6 +22,8 @@ from kalibar.db.session import default_engine
 from kalibar.records import api as records_api
 from kalibar.records import views as records_views
 from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
+from kalibar.reference import api as reference_api
+from kalibar.reference import views as reference_views
 from kalibar.web import errors, home
 from kalibar.web.context import RequestContextMiddleware
 from kalibar.web.templating import env as template_env
@@ -34,6 +36,7 @@ API_ROUTERS: list[APIRouter] = [
     agencies_api.router,
     audit_api.router,
     records_api.router,
+    reference_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     home.router,
@@ -42,6 +45,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     users_views.router,
     audit_views.router,
     records_views.router,
+    reference_views.router,
 ]
 #: Label tables the slices contribute to every template.
 TEMPLATE_GLOBALS = [RECORD_LABELS]
