@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple, Unpack
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from kalibar.errors import Forbidden, NotFound
 from kalibar.sharing.models import ObjectSharingGroup
 
 T = TypeVar("T", bound=SharedObject)
+Ts = TypeVarTuple("Ts")
 
 
 def visible_clause(model: type[SharedObject], actor: Actor) -> ColumnElement[bool]:
@@ -46,8 +47,12 @@ def visible_clause(model: type[SharedObject], actor: Actor) -> ColumnElement[boo
 
 
 def visible(
-    stmt: Select[Any], model: type[SharedObject], actor: Actor, *, include_deleted: bool = False
-) -> Select[Any]:
+    stmt: Select[Unpack[Ts]],
+    model: type[SharedObject],
+    actor: Actor,
+    *,
+    include_deleted: bool = False,
+) -> Select[Unpack[Ts]]:
     """Narrow a select over ``model`` to what ``actor`` may see (tombstones hidden)."""
     m: Any = model
     stmt = stmt.where(visible_clause(model, actor))

@@ -7,10 +7,10 @@ Create Date: 2026-11-24 04:12:45.196747
 
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import kalibar.db.base
+from alembic import op
 
+import kalibar.db.base
 
 revision = "0003"
 down_revision = "0002"
