@@ -86,8 +86,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log = log_path.open("wb")
     proc = subprocess.Popen(  # noqa: S603 (fixed argv)
         [
-            sys.executable, "-m", "uvicorn", "kalibar.web.asgi:app",
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kalibar.web.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
         ],
         cwd=data_dir,
         env=env,

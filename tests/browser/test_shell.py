@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import LiveServer
+from browser_support import LiveServer, log_in
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -14,17 +14,6 @@ pytestmark = pytest.mark.browser
 pytest_plugins = ["browser_fixtures"]
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-
-
-def log_in(page: Page, server: LiveServer, username: str, password: str | None = None) -> None:
-    """Log in through the login form and land on the dashboard."""
-    page.goto("/login")
-    form = page.locator("form[action='/login']")
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(password or server.passwords[username])
-    form.locator("button[type=submit]").click()
-    expect(page).to_have_url(server.url("/"))
-    expect(page.locator("header .who")).to_contain_text(username)
 
 
 def test_admin_sees_dashboard_users_agencies_and_audit(
@@ -70,9 +59,7 @@ def test_admin_sees_dashboard_users_agencies_and_audit(
     expect(rows.filter(has_text="admin").first).to_be_visible()
 
 
-def test_language_switch_to_serbian_cyrillic_and_back(
-    page: Page, live_server: LiveServer
-) -> None:
+def test_language_switch_to_serbian_cyrillic_and_back(page: Page, live_server: LiveServer) -> None:
     log_in(page, live_server, "admin")
     page.goto("/admin/users")
     logout = page.locator("header form[action='/logout'] button")
