@@ -26,36 +26,41 @@ def on_catalogue_change(callback: Callable[[], None]) -> None:
     _listeners.append(callback)
 
 
+def _entry(kind: str, code: str, name: str, **extra: object) -> CatalogueEntry:
+    """Every column set, so comparing with the stored row is field by field."""
+    values: dict[str, object] = {
+        "make_code": "",
+        "country": None,
+        "weapon_type": None,
+        "calibres": "",
+        "aliases": "",
+    }
+    values.update(extra)
+    return CatalogueEntry(kind=kind, code=code, name=name, source="package", **values)
+
+
 def _package_entries() -> list[CatalogueEntry]:
     base = cat.load_catalogue()
     out = [
-        CatalogueEntry(
-            kind="calibre", code=c.name, name=c.name, aliases="\n".join(c.aliases), source="package"
-        )
+        _entry("calibre", c.name, c.name, aliases="\n".join(c.aliases))
         for c in base.calibres.values()
     ]
     for make in base.makes.values():
         out.append(
-            CatalogueEntry(
-                kind="make",
-                code=make.code,
-                name=make.name,
-                country=make.country,
-                aliases="\n".join(make.aliases),
-                source="package",
+            _entry(
+                "make", make.code, make.name, country=make.country, aliases="\n".join(make.aliases)
             )
         )
         out += [
-            CatalogueEntry(
-                kind="model",
-                code=m.name,
-                name=m.name,
+            _entry(
+                "model",
+                m.name,
+                m.name,
                 make_code=make.code,
                 country=m.country,
                 weapon_type=m.type,
                 calibres="\n".join(m.calibres),
                 aliases="\n".join(m.aliases),
-                source="package",
             )
             for m in make.models
         ]
