@@ -43,6 +43,7 @@ class FirearmRecord(SharedObject, Base):
         Index("ix_firearm_records_visibility", "owner_country", "distribution"),
         Index("ix_firearm_records_make_serial", "make_code", "serial_normalised"),
         Index("ix_firearm_records_event", "event_date"),
+        Index("ix_firearm_records_created", "created_at"),
     )
 
     reference: Mapped[str] = mapped_column(String(32), unique=True)

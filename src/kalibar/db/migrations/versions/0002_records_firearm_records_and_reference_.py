@@ -83,6 +83,7 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index("ix_firearm_records_event", ["event_date"], unique=False)
+        batch_op.create_index("ix_firearm_records_created", ["created_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_firearm_records_make_code"), ["make_code"], unique=False
         )
@@ -121,6 +122,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_firearm_records_make_serial")
         batch_op.drop_index(batch_op.f("ix_firearm_records_make_code"))
         batch_op.drop_index("ix_firearm_records_event")
+        batch_op.drop_index("ix_firearm_records_created")
         batch_op.drop_index(batch_op.f("ix_firearm_records_country_of_manufacture"))
         batch_op.drop_index(batch_op.f("ix_firearm_records_calibre_code"))
 
