@@ -11,6 +11,8 @@ from kalibar.auth.cli import tokens, users
 from kalibar.config import get_settings
 from kalibar.db.cli import app as db_app
 from kalibar.demo.cli import demo
+from kalibar.matching import cli as matching_cli
+from kalibar.records.cli import app as records_app
 
 app = typer.Typer(
     help="Kalibar: detect, record, identify, match and trace illicit small arms.",
@@ -20,7 +22,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(users, name="users")
 app.add_typer(tokens, name="tokens")
 app.add_typer(audit_app, name="audit")
+app.add_typer(records_app, name="records")
 app.command("demo")(demo)
+app.command("check")(matching_cli.check)
+app.command("match")(matching_cli.match)
+app.add_typer(matching_cli.index_app, name="index")
 
 
 @app.command()

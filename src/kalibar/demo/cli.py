@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+import time
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kalibar.cli_support import command_session, console, handle_errors
+from kalibar.cli_support import command_session, console, err_console, handle_errors
 from kalibar.config import get_settings
 from kalibar.db.cli import upgrade_and_seed
+from kalibar.demo.records import load_demo_records
 from kalibar.demo.service import load_demo
+from kalibar.i18n import _
+
+MAX_RECORDS = 10_000_000
 
 
 def write_credentials(credentials: dict[str, str]) -> str:
@@ -24,23 +30,75 @@ def write_credentials(credentials: dict[str, str]) -> str:
     return str(path)
 
 
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    )
+
+
 @handle_errors
 def demo(
     force: bool = typer.Option(False, help="Add demo data even to a database with real data."),
+    records: int = typer.Option(
+        20_000,
+        "--records",
+        min=0,
+        max=MAX_RECORDS,
+        help="Make sure this many generated demo firearm records exist (0 for none).",
+    ),
+    seed: int = typer.Option(1, "--seed", help="Seed of the generated records."),
 ) -> None:
-    """Load demo agencies and users (idempotent). New users' passwords are printed once."""
+    """Load demo agencies, users and firearm records (idempotent).
+
+    New users' passwords are printed once.
+    """
     upgrade_and_seed()
     with command_session() as session:
         result = load_demo(session, force=force)
-    console.print(f"demo world ready: {result.agencies_added} agencies added")
+    console.print(_("demo world ready: %(n)d agencies added") % {"n": result.agencies_added})
     if result.credentials:
-        table = Table("username", "password", title="Demo credentials (shown once)")
+        table = Table(_("username"), _("password"), title=_("Demo credentials (shown once)"))
         for username, password in result.credentials.items():
             table.add_row(username, password)
         console.print(table)
-        console.print(f"also written to {write_credentials(result.credentials)}")
+        path = write_credentials(result.credentials)
+        console.print(_("also written to %(path)s") % {"path": path})
     else:
         console.print(
-            "demo users exist already; their passwords are in "
-            f"{get_settings().data_dir / 'demo-credentials.txt'}"
+            _("demo users exist already; their passwords are in %(path)s")
+            % {"path": get_settings().data_dir / "demo-credentials.txt"}
+        )
+    if records:
+        _load_records(records, seed)
+
+
+def _load_records(records: int, seed: int) -> None:
+    started = time.perf_counter()
+    with _progress() as bar:
+        task = bar.add_task(_("demo records"), total=None)
+        with command_session() as session:
+            outcome = load_demo_records(
+                session,
+                n=records,
+                seed=seed,
+                on_start=lambda total: bar.update(task, total=total),
+                progress=lambda done: bar.update(task, completed=done),
+            )
+    if outcome.added:
+        console.print(
+            _("demo records: %(added)d added in %(seconds).1f s (%(total)d in all)")
+            % {
+                "added": outcome.added,
+                "seconds": time.perf_counter() - started,
+                "total": outcome.existing + outcome.added,
+            }
+        )
+    else:
+        console.print(
+            _("demo records exist already: %(n)d (nothing added)") % {"n": outcome.existing}
         )

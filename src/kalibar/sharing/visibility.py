@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar, TypeVarTuple, Unpack
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
@@ -47,12 +47,12 @@ def visible_clause(model: type[SharedObject], actor: Actor) -> ColumnElement[boo
 
 
 def visible(
-    stmt: Select[Unpack[Ts]],
+    stmt: Select[*Ts],
     model: type[SharedObject],
     actor: Actor,
     *,
     include_deleted: bool = False,
-) -> Select[Unpack[Ts]]:
+) -> Select[*Ts]:
     """Narrow a select over ``model`` to what ``actor`` may see (tombstones hidden)."""
     m: Any = model
     stmt = stmt.where(visible_clause(model, actor))
