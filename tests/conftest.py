@@ -147,3 +147,19 @@ def _fast_password_hashing() -> Iterator[None]:
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     passwords._hasher = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scratch_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Indexes and files go to a scratch folder, never to the working tree's ./var."""
+    from kalibar.config import get_settings
+
+    old = os.environ.get("KALIBAR_DATA_DIR")
+    os.environ["KALIBAR_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    get_settings.cache_clear()
+    yield
+    if old is None:
+        os.environ.pop("KALIBAR_DATA_DIR", None)
+    else:
+        os.environ["KALIBAR_DATA_DIR"] = old
+    get_settings.cache_clear()

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = 900
     # Set by deployments that terminate TLS in front of Kalibar.
     secure_cookies: bool = False
+    # A recovered weapon matching a wanted record at this score or above creates a hit.
+    match_alert_threshold: float = 0.85
 
     @property
     def resolved_database_url(self) -> str:

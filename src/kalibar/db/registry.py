@@ -4,6 +4,7 @@ from kalibar.agencies import models as agencies_models
 from kalibar.audit import models as audit_models
 from kalibar.auth import models as auth_models
 from kalibar.db.base import Base
+from kalibar.matching import models as matching_models
 from kalibar.records import models as records_models
 from kalibar.reference import models as reference_models
 from kalibar.sharing import models as sharing_models
@@ -13,6 +14,7 @@ __all__ = [
     "agencies_models",
     "audit_models",
     "auth_models",
+    "matching_models",
     "records_models",
     "reference_models",
     "sharing_models",

@@ -11,10 +11,12 @@ from rich.table import Table
 
 from kalibar.cli_support import command_session, console, err_console, handle_errors
 from kalibar.config import get_settings
+from kalibar.db.base import utcnow
 from kalibar.db.cli import upgrade_and_seed
 from kalibar.demo.records import load_demo_records
 from kalibar.demo.service import load_demo
 from kalibar.i18n import _
+from kalibar.matching.hits import scan_created_since
 
 MAX_RECORDS = 10_000_000
 
@@ -82,6 +84,7 @@ def _load_records(records: int, seed: int) -> None:
     with _progress() as bar:
         task = bar.add_task(_("demo records"), total=None)
         with command_session() as session:
+            since = utcnow()
             outcome = load_demo_records(
                 session,
                 n=records,
@@ -89,10 +92,15 @@ def _load_records(records: int, seed: int) -> None:
                 on_start=lambda total: bar.update(task, total=total),
                 progress=lambda done: bar.update(task, completed=done),
             )
+            scan = bar.add_task(_("checking against the register"), total=outcome.added or None)
+            hits = scan_created_since(
+                session, since, progress=lambda n: bar.update(scan, completed=n)
+            )
     if outcome.added:
         console.print(
-            _("demo records: %(added)d added in %(seconds).1f s (%(total)d in all)")
+            _("demo records: %(added)d added in %(seconds).1f s (%(total)d in all), %(hits)d hits")
             % {
+                "hits": hits,
                 "added": outcome.added,
                 "seconds": time.perf_counter() - started,
                 "total": outcome.existing + outcome.added,

@@ -18,8 +18,10 @@ from rich.table import Table
 from kalibar.agencies.service import get_agency
 from kalibar.auth.actor import Actor
 from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.db.base import utcnow
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _, use_language
+from kalibar.matching.hits import scan_created_since
 from kalibar.records.io_export import FORMATS, export_records
 from kalibar.records.io_import import ImportReport, import_records
 
@@ -103,11 +105,15 @@ def import_cmd(
             err_console.print(f"[red]{_('error')}:[/red] {exc.message}")
             raise typer.Exit(1) from exc
     console.print(
-        _("%(file)s: %(read)d rows read, %(ins)d inserted, %(upd)d updated, %(rej)d rejected")
+        _(
+            "%(file)s: %(read)d rows read, %(ins)d inserted, %(upd)d updated, %(rej)d rejected,"
+            " %(hits)d hits"
+        )
         % {
             "file": file.name,
             "read": report.rows_read,
             "ins": report.inserted,
+            "hits": report.hits,
             "upd": report.updated,
             "rej": report.rejected,
         }
@@ -135,7 +141,8 @@ def _run_import(
             if plain:
                 err_console.print(_("progress: %(n)d rows") % {"n": done})
 
-        return import_records(
+        since = utcnow()
+        report = import_records(
             session,
             actor=actor,
             source=file,
@@ -146,6 +153,12 @@ def _run_import(
             progress=advanced,
             on_start=started,
         )
+        # Same transaction: the import and the hits it raises land together or not at all.
+        scan = bar.add_task(_("checking against the register"), total=report.inserted or None)
+        report.hits = scan_created_since(
+            session, since, progress=lambda n: bar.update(scan, completed=n)
+        )
+        return report
 
 
 @app.command("export")

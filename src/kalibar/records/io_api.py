@@ -17,6 +17,8 @@ from fastapi import APIRouter, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
 from kalibar.auth.actor import Actor
+from kalibar.db.base import utcnow
+from kalibar.matching.hits import scan_created_since
 from kalibar.records.io_export import MEDIA_TYPES, export_records
 from kalibar.records.io_import import ImportReport, import_records
 from kalibar.web.deps import CurrentActor, Db
@@ -40,7 +42,8 @@ def run_upload(
         path = Path(tmp) / name
         with path.open("wb") as fh:
             shutil.copyfileobj(upload.file, fh)
-        return import_records(
+        since = utcnow()
+        report = import_records(
             db,
             actor=actor,
             source=path,
@@ -49,6 +52,8 @@ def run_upload(
             partial=partial,
             encoding=encoding or None,
         )
+        report.hits = scan_created_since(db, since)
+        return report
 
 
 @router.post("/records/import")

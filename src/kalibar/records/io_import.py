@@ -66,6 +66,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     rejects_path: Path | None = None
     encoding: str = ""
+    hits: int = 0  # hits raised by the imported records (set by the caller's scan)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +75,7 @@ class ImportReport:
             "inserted": self.inserted,
             "updated": self.updated,
             "rejected": self.rejected,
+            "hits": self.hits,
             "errors": [e.as_dict() for e in self.errors],
             "rejects_file": self.rejects_path.name if self.rejects_path else None,
             "encoding": self.encoding,

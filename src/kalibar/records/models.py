@@ -42,22 +42,28 @@ class FirearmRecord(SharedObject, Base):
     __table_args__ = (
         Index("ix_firearm_records_visibility", "owner_country", "distribution"),
         Index("ix_firearm_records_make_serial", "make_code", "serial_normalised"),
-        Index("ix_firearm_records_event", "event_date"),
-        Index("ix_firearm_records_created", "created_at"),
+        # Sort indexes end in the uuid tie-breaker so keyset pages read them in order.
+        Index("ix_firearm_records_event", "event_date", "uuid"),
+        Index("ix_firearm_records_created", "created_at", "uuid"),
+        Index("ix_firearm_records_serial", "serial_normalised", "uuid"),
+        # Equality filter + newest-first: one index range read in order, no sort.
+        Index("ix_firearm_records_make", "make_code", "created_at", "uuid"),
+        Index("ix_firearm_records_status", "status", "created_at", "uuid"),
+        Index("ix_firearm_records_calibre", "calibre_code", "created_at", "uuid"),
     )
 
     reference: Mapped[str] = mapped_column(String(32), unique=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    weapon_type: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    weapon_type: Mapped[str | None] = mapped_column(String(32), default=None)
     modifications: Mapped[str] = mapped_column(String(200), default="")
     make: Mapped[str] = mapped_column(String(120), default="")
-    make_code: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    make_code: Mapped[str | None] = mapped_column(String(64), default=None)
     model: Mapped[str] = mapped_column(String(120), default="")
     model_code: Mapped[str | None] = mapped_column(String(120), default=None)
     calibre: Mapped[str] = mapped_column(String(80), default="")
-    calibre_code: Mapped[str | None] = mapped_column(String(80), index=True, default=None)
+    calibre_code: Mapped[str | None] = mapped_column(String(80), default=None)
     serial_number: Mapped[str] = mapped_column(String(80), default="")
-    serial_normalised: Mapped[str] = mapped_column(String(80), index=True, default="")
+    serial_normalised: Mapped[str] = mapped_column(String(80), default="")
     serial_obliterated: Mapped[bool] = mapped_column(Boolean, default=False)
     serial_restored: Mapped[bool] = mapped_column(Boolean, default=False)
     country_of_manufacture: Mapped[str | None] = mapped_column(String(2), index=True, default=None)

@@ -278,7 +278,12 @@ def _filtered(stmt: Select[Any], f: RecordFilter) -> Select[Any]:
     if f.q and f.q.strip():
         terms = search_terms(f.q)
         clauses: list[Any] = []
-        if terms.serial:
+        # A serial prefix is the reading of last resort for text with no digits: "Zastava"
+        # names a make, and OR-ing a serial range with it would defeat the sort index.
+        as_serial = any(c.isdigit() for c in terms.serial) or not (
+            terms.make_code or terms.model_code
+        )
+        if terms.serial and as_serial:
             clauses.append(
                 and_(
                     r.serial_normalised >= terms.serial,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, SharedObject
+from kalibar.db.hints import unindexed
 from kalibar.errors import Forbidden, NotFound
 from kalibar.sharing.models import ObjectSharingGroup
 
@@ -22,18 +23,24 @@ def visible_clause(model: type[SharedObject], actor: Actor) -> ColumnElement[boo
     m: Any = model
     if actor.agency_id is None:
         return false()
+    # Hinted so list queries stay on their sort index (see kalibar.db.hints).
+    agency, distribution, country = (
+        unindexed(m.owner_agency_id),
+        unindexed(m.distribution),
+        unindexed(m.owner_country),
+    )
     clauses: list[ColumnElement[bool]] = [
-        m.owner_agency_id == actor.agency_id,
+        agency == actor.agency_id,
         and_(
-            m.distribution.in_([Distribution.national.value, Distribution.partners.value]),
-            m.owner_country == actor.country,
+            distribution.in_([Distribution.national.value, Distribution.partners.value]),
+            country == actor.country,
         ),
     ]
     if actor.partner_countries:
         clauses.append(
             and_(
-                m.distribution == Distribution.partners.value,
-                m.owner_country.in_(sorted(actor.partner_countries)),
+                distribution == Distribution.partners.value,
+                country.in_(sorted(actor.partner_countries)),
             )
         )
     if actor.group_ids:
@@ -41,7 +48,7 @@ def visible_clause(model: type[SharedObject], actor: Actor) -> ColumnElement[boo
             ObjectSharingGroup.group_id.in_(sorted(actor.group_ids))
         )
         clauses.append(
-            and_(m.distribution == Distribution.group.value, m.uuid.in_(shared_with_my_groups))
+            and_(distribution == Distribution.group.value, m.uuid.in_(shared_with_my_groups))
         )
     return or_(*clauses)
 

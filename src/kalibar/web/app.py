@@ -19,7 +19,10 @@ from kalibar.auth import admin_views as users_views
 from kalibar.auth import api as auth_api
 from kalibar.auth import views as auth_views
 from kalibar.db.session import default_engine
+from kalibar.matching import api as matching_api
+from kalibar.matching import views as matching_views
 from kalibar.records import api as records_api
+from kalibar.records import io_api as records_io_api
 from kalibar.records import views as records_views
 from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.reference import api as reference_api
@@ -35,8 +38,10 @@ API_ROUTERS: list[APIRouter] = [
     auth_api.router,
     agencies_api.router,
     audit_api.router,
+    records_io_api.router,  # before records_api: /records/export is not a record id
     records_api.router,
     reference_api.router,
+    matching_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     home.router,
@@ -46,6 +51,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     audit_views.router,
     records_views.router,
     reference_views.router,
+    matching_views.router,
 ]
 #: Label tables the slices contribute to every template.
 TEMPLATE_GLOBALS = [RECORD_LABELS]
