@@ -20,7 +20,9 @@ class NotFound(KalibarError):
     code = "not_found"
 
     def __init__(self, kind: str, ident: str) -> None:
-        super().__init__(f"{kind} {ident} not found")
+        from kalibar.i18n import _
+
+        super().__init__(_("%(kind)s %(id)s not found") % {"kind": kind, "id": ident})
 
 
 class Forbidden(KalibarError):

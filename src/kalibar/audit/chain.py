@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.audit.models import GENESIS, AuditEntry, AuditHead
 from kalibar.db.base import utcnow
+from kalibar.i18n import _
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,12 @@ def verify(session: Session) -> Iterator[Problem]:
     for e in rows:
         if e.seq != prev_seq + 1:
             missing = f"{prev_seq + 1}" if e.seq == prev_seq + 2 else f"{prev_seq + 1}–{e.seq - 1}"
-            yield Problem(e.seq, "removed", f"entries {missing} are missing before entry {e.seq}")
+            yield Problem(
+                e.seq,
+                "removed",
+                _("entries %(missing)s are missing before entry %(seq)d")
+                % {"missing": missing, "seq": e.seq},
+            )
         elif e.prev_hash != prev_hash:
             linked = session.execute(
                 select(AuditEntry.seq).where(AuditEntry.hash == e.prev_hash)
@@ -146,18 +152,30 @@ def verify(session: Session) -> Iterator[Problem]:
                 yield Problem(
                     e.seq,
                     "reordered",
-                    f"entry {e.seq} follows entry {linked} in the chain, "
-                    f"not entry {prev_seq}: entries were reordered",
+                    _(
+                        "entry %(seq)d follows entry %(linked)d in the chain, not entry %(prev)d: "
+                        "entries were reordered"
+                    )
+                    % {"seq": e.seq, "linked": linked, "prev": prev_seq},
                 )
             else:
-                yield Problem(e.seq, "removed", f"the entry before {e.seq} was replaced or removed")
+                yield Problem(
+                    e.seq,
+                    "removed",
+                    _("the entry before %(seq)d was replaced or removed") % {"seq": e.seq},
+                )
         if _hash_of(e) != e.hash:
-            yield Problem(e.seq, "changed", f"entry {e.seq} was changed after it was written")
+            yield Problem(
+                e.seq,
+                "changed",
+                _("entry %(seq)d was changed after it was written") % {"seq": e.seq},
+            )
         prev_seq, prev_hash = e.seq, e.hash
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != prev_seq or head.hash != prev_hash):
         yield Problem(
             prev_seq + 1,
             "truncated",
-            f"the chain ends at entry {prev_seq} but its head records entry {head.seq}",
+            _("the chain ends at entry %(last)d but its head records entry %(head)d")
+            % {"last": prev_seq, "head": head.seq},
         )

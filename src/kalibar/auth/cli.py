@@ -7,6 +7,7 @@ from rich.table import Table
 
 from kalibar.auth import service
 from kalibar.cli_support import command_session, console, handle_errors, read_secret
+from kalibar.i18n import _
 
 users = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 tokens = typer.Typer(help="Manage API bearer tokens.", no_args_is_help=True)
@@ -35,7 +36,10 @@ def create(
             full_name=full_name,
             email=email,
         )
-        console.print(f"created user {user.username} ({agency}, {', '.join(sorted(user.roles))})")
+        console.print(
+            _("created user %(user)s (%(agency)s, %(roles)s)")
+            % {"user": user.username, "agency": agency, "roles": ", ".join(sorted(user.roles))}
+        )
 
 
 @users.command("list")
@@ -67,7 +71,7 @@ def set_password(
         service.set_password(
             session, user=service.get_user(session, username=username), password=password
         )
-    console.print(f"password of {username} changed")
+    console.print(_("password of %(user)s changed") % {"user": username})
 
 
 @tokens.command("create")
@@ -82,8 +86,11 @@ def create_token(
         raw, token = service.create_token(
             session, username=username, name=name, expires_days=expires
         )
-        expiry = token.expires_at.isoformat() if token.expires_at else "never"
-    console.print(f"token id {token.uuid} (prefix {token.prefix}), expires {expiry}")
+        expiry = token.expires_at.isoformat() if token.expires_at else _("never")
+    console.print(
+        _("token id %(id)s (prefix %(prefix)s), expires %(expiry)s")
+        % {"id": token.uuid, "prefix": token.prefix, "expiry": expiry}
+    )
     typer.echo(raw)
 
 
@@ -112,4 +119,4 @@ def revoke(token: str = typer.Argument(..., help="Token id (UUID) or prefix.")) 
     """Revoke a token at once."""
     with command_session() as session:
         t = service.revoke_token(session, prefix_or_uuid=token)
-    console.print(f"token {t.uuid} revoked")
+    console.print(_("token %(id)s revoked") % {"id": t.uuid})

@@ -8,6 +8,7 @@ from kalibar.agencies.service import sync_countries
 from kalibar.cli_support import command_session, console, handle_errors
 from kalibar.db.migrate import current, upgrade
 from kalibar.db.session import default_engine
+from kalibar.i18n import _
 from kalibar.reference.service import sync_package
 
 app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
@@ -26,7 +27,10 @@ def upgrade_and_seed() -> int:
 def upgrade_cmd() -> None:
     """Apply Alembic migrations up to the newest schema and load the country list."""
     added = upgrade_and_seed()
-    console.print(f"database at revision {current(default_engine())}; {added} countries added")
+    console.print(
+        _("database at revision %(rev)s; %(n)d countries added")
+        % {"rev": current(default_engine()), "n": added}
+    )
 
 
 @app.command("current")
