@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     # Set by deployments that terminate TLS in front of Kalibar.
     secure_cookies: bool = False
     # A recovered weapon matching a wanted record at this score or above creates a hit.
-    match_alert_threshold: float = 0.85
+    # 0.9: exact and look-alike readings alert; one plain substitution in a short serial
+    # (score 0.85) does not — it is still found by a check, just not pushed to the owner.
+    match_alert_threshold: float = 0.9
 
     @property
     def resolved_database_url(self) -> str:
