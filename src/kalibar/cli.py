@@ -12,7 +12,7 @@ from kalibar.config import get_settings
 from kalibar.db.cli import app as db_app
 from kalibar.demo.cli import demo
 from kalibar.matching import cli as matching_cli
-from kalibar.records.cli import app as records_app
+from kalibar.records.cli_crud import app as records_app
 
 app = typer.Typer(
     help="Kalibar: detect, record, identify, match and trace illicit small arms.",

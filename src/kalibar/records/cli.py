@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import get_agency
 from kalibar.auth.actor import Actor
@@ -24,14 +25,16 @@ from kalibar.i18n import _, use_language
 from kalibar.matching.hits import scan_created_since
 from kalibar.records.io_export import FORMATS, export_records
 from kalibar.records.io_import import ImportReport, import_records
+from kalibar.sharing.service import group_ids_for, partner_countries
 
-app = typer.Typer(help="Firearm records: import and export.", no_args_is_help=True)
+app = typer.Typer(help="Firearm records: add, show, edit, delete, list, import, export.",
+                  no_args_is_help=True)
 
 CLI_USER = "cli"
 _SHOWN_ERRORS = 1000
 
 
-def cli_actor(session: object, agency: str | None) -> Actor:
+def cli_actor(session: Session, agency: str | None) -> Actor:
     """The operator: an administrator, of ``agency`` when one is given."""
     if not agency:
         return Actor(
@@ -42,7 +45,7 @@ def cli_actor(session: object, agency: str | None) -> Actor:
             country="",
             roles=frozenset({"admin"}),
         )
-    found = get_agency(session, code=agency.strip().upper())  # type: ignore[arg-type]
+    found = get_agency(session, code=agency.strip().upper())
     return Actor(
         user_id=None,
         username=CLI_USER,
@@ -50,6 +53,8 @@ def cli_actor(session: object, agency: str | None) -> Actor:
         agency_code=found.code,
         country=found.country_code,
         roles=frozenset({"admin"}),
+        partner_countries=partner_countries(session, found.country_code),
+        group_ids=group_ids_for(session, found.id, found.country_code),
     )
 
 

@@ -7,53 +7,19 @@ A rejected file answers 422 with one detail per bad cell (row, column, value, re
 from __future__ import annotations
 
 import io
-import shutil
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
-from kalibar.auth.actor import Actor
-from kalibar.db.base import utcnow
-from kalibar.matching.hits import scan_created_since
 from kalibar.records.io_export import MEDIA_TYPES, export_records
-from kalibar.records.io_import import ImportReport, import_records
+from kalibar.records.uploads import run_upload
 from kalibar.web.deps import CurrentActor, Db
 
 router = APIRouter(tags=["records"])
 _SPOOL = 16 << 20
-
-
-def run_upload(
-    db: Db,
-    actor: Actor,
-    upload: UploadFile,
-    *,
-    agency: str | None,
-    partial: bool,
-    encoding: str | None,
-) -> ImportReport:
-    """Save the upload to a private temporary folder and import it from there."""
-    name = Path(upload.filename or "upload.csv").name
-    with tempfile.TemporaryDirectory(prefix="kalibar-import-") as tmp:
-        path = Path(tmp) / name
-        with path.open("wb") as fh:
-            shutil.copyfileobj(upload.file, fh)
-        since = utcnow()
-        report = import_records(
-            db,
-            actor=actor,
-            source=path,
-            filename=name,
-            agency_code=agency or None,
-            partial=partial,
-            encoding=encoding or None,
-        )
-        report.hits = scan_created_since(db, since)
-        return report
 
 
 @router.post("/records/import")

@@ -23,6 +23,7 @@ from kalibar.matching import api as matching_api
 from kalibar.matching import views as matching_views
 from kalibar.records import api as records_api
 from kalibar.records import io_api as records_io_api
+from kalibar.records import io_views as records_io_views
 from kalibar.records import views as records_views
 from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.reference import api as reference_api
@@ -49,6 +50,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     agencies_views.router,
     users_views.router,
     audit_views.router,
+    records_io_views.router,  # before records_views: /records/import is not a record id
     records_views.router,
     reference_views.router,
     matching_views.router,
