@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
@@ -18,7 +20,7 @@ ENCODINGS = ("", "utf-8", "utf-8-sig", "cp1250", "cp1251")
 
 
 def _page(request: Request, db: Db, status: int = 200, **extra: object) -> Response:
-    context = {
+    context: dict[str, Any] = {
         "agencies": list_agencies(db),
         "encodings": ENCODINGS,
         "report": None,
