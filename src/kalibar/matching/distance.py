@@ -165,6 +165,31 @@ def align(a: str, b: str, costs: Costs) -> tuple[float, list[EditOp]]:
     return rows[-1][-1] / UNIT, ops
 
 
+def align_known(a: str, b: str, costs: Costs, units: int) -> tuple[float, list[EditOp]]:
+    """:func:`align` when the weighted cost (``units``) is already known.
+
+    For equal lengths, if the diagonal alone costs ``units`` it is optimal, every prefix
+    of it is optimal too, and :func:`align`'s traceback (which tries the diagonal step
+    first) walks exactly that diagonal: build the script without the DP table."""
+    if len(a) == len(b) and STAR not in a:
+        c = costs.scaled
+        ops: list[EditOp] = []
+        total = 0
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            s = 0 if x == y else _sub(x, y, c)
+            total += s
+            if total > units:
+                break
+            kind = "match" if s == 0 else ("unknown" if x == UNKNOWN else "substitute")
+            if s > 0 and kind == "substitute" and skeleton_char(x) == skeleton_char(y):
+                kind = "lookalike"
+            ops.append(EditOp(kind, i, i, x, y, s / UNIT))
+        else:
+            if total == units:
+                return units / UNIT, ops
+    return align(a, b, costs)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 

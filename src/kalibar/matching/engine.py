@@ -2,8 +2,13 @@
 
 Both :meth:`MatchEngine.query` and :meth:`MatchEngine.exhaustive_query` accept exactly the
 pairs whose skeleton OSA distance is within the budget of both lengths, and rank them
-with the same function; they differ only in how candidates are found (index probes vs
-scanning every record), which is what the property tests compare.
+by the same key. The exhaustive scan is the reference: it ranks with the plain Python
+functions (``distance``, ``rank``). ``query``/``query_batch`` find candidates through the
+index and verify and rank them in bulk (``vector``: numpy and rapidfuzz, bit-identical
+arithmetic); the property tests compare the two paths result for result.
+
+Candidates returned by ``query``/``query_batch`` compute their alignment, explanation and
+attributes on first access (most batch candidates are never read).
 """
 
 from __future__ import annotations
@@ -17,13 +22,21 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .config import ATTRIBUTES, MatchConfig
+from .config import ATTRIBUTES, UNIT, MatchConfig
 from .delta import DeltaIndex
-from .distance import EditOp, align, explain_ops, skeleton_distance, weighted_cost_units
+from .distance import (
+    EditOp,
+    align,
+    align_known,
+    explain_ops,
+    skeleton_distance,
+    weighted_cost_units,
+)
 from .fold import Folded, fold, fold_fast, prepare_prefixes, to_skeleton
-from .hashing import deletion_variants, hash_strings
+from .hashing import deletion_variants
 from .index import BaseIndex
 from .rank import Normaliser, attribute_agreement, combine, normalise, serial_score
+from .vector import QueryBatch, RecordText, TopHits, round_score, search
 
 
 @dataclass(frozen=True)
@@ -53,17 +66,71 @@ class Candidate:
     attributes: Mapping[str, str | None] = field(default_factory=dict)
 
 
+_LAZY = ("explanation", "ops", "attributes")
+
+
+class _LazyCandidate(Candidate):
+    """A :class:`Candidate` whose alignment, explanation and attributes are computed on
+    first access (batch results hold up to ``limit`` of these per query; most are never
+    read). Behaves as a Candidate in every other respect: equality, ``asdict``,
+    ``replace`` and pickling all see the computed values."""
+
+    def __getattr__(self, name: str) -> object:
+        if name not in _LAZY:
+            raise AttributeError(name)
+        d = self.__dict__
+        (qf, steps, qattrs, costs), base, o = d["_ctx"]
+        attrs = d.get("attributes")
+        if attrs is None:
+            attrs = d["attributes"] = base.attributes(o)
+        if name != "attributes":
+            _, ops = align_known(qf, d["serial"], costs, round(d["cost"] * UNIT))
+            _, attr_lines = attribute_agreement(qattrs, attrs)
+            d["ops"] = tuple(ops)
+            d["explanation"] = tuple(explain_ops(ops) + list(steps) + attr_lines)
+        return d[name]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Candidate):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _FIELDS)
+
+    __hash__ = Candidate.__hash__
+
+    def __repr__(self) -> str:
+        return Candidate.__repr__(self)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (Candidate, tuple(getattr(self, f) for f in _FIELDS))
+
+
+_FIELDS = tuple(f for f in Candidate.__dataclass_fields__)
+
+
+def _lazy(values: dict[str, object]) -> Candidate:
+    c = object.__new__(_LazyCandidate)
+    c.__dict__.update(values)
+    return c
+
+
 @dataclass
 class _Prepared:
     folded: Folded
     attrs: dict[str, str | None]
     k: int
-    variants: set[str]
+    variants: set[str] = field(default_factory=set)
+
+    def ensure_variants(self) -> set[str]:
+        if not self.variants and self.folded.skeleton:
+            self.variants = deletion_variants(self.folded.skeleton, self.k)
+        return self.variants
 
 
 # key, ordinal, folded, attributes (None: fetch from base when needed), edits
 _Hit = tuple[str, int, str, dict[str, str | None] | None, int]
 RecordIn = tuple[str, ...] | Sequence[str | None]
+# rank key, key, ordinal, folded, attributes, units, edits (delta rows in the batch path)
+_Row = tuple[tuple[float, int, str], str, int, str, dict[str, str | None], int, int]
 _POOL_ENGINE: MatchEngine | None = None
 
 
@@ -184,8 +251,7 @@ class MatchEngine:
         attrs = normalise(
             {"make": q.make, "model": q.model, "calibre": q.calibre,
              "weapon_type": q.weapon_type}, self.normalisers)  # fmt: skip
-        variants = deletion_variants(f.skeleton, k) if f.skeleton else set()
-        return _Prepared(f, attrs, k, variants)
+        return _Prepared(f, attrs, k)
 
     def _accept(self, p: _Prepared, skel: str) -> int | None:
         kp = min(p.k, self.config.budget.for_length(len(skel)))
@@ -236,42 +302,119 @@ class MatchEngine:
               calibre: str | None = None, weapon_type: str | None = None,
               limit: int = 10) -> list[Candidate]:  # fmt: skip
         """Top ``limit`` records within the edit budget, best first."""
-        p = self._prepare(Query(serial, make, model, calibre, weapon_type))
-        if not p.variants:
-            return []
-        ords = self.base.probe(hash_strings(p.variants))
-        hits = self._verify(p, ords.tolist(), self.delta.probe(p.variants))
-        return self._rank(p, hits, limit)
+        return self._batch([Query(serial, make, model, calibre, weapon_type)], limit)[0]
 
     def query_batch(
         self, queries: Sequence[Query | str], limit: int = 10, workers: int = 1
     ) -> list[list[Candidate]]:
-        """Many queries at once: hashing and probing are vectorised across the batch;
-        ``workers > 1`` forks processes that share the (memory-mapped) index pages."""
+        """Many queries at once, as one equi-join of deletion keys (see ``vector``);
+        ``workers > 1`` forks processes that share the (memory-mapped) index pages and
+        send back compact arrays; candidates are built here, explanations on demand."""
         qs = [Query(q) if isinstance(q, str) else q for q in queries]
         if workers > 1 and len(qs) > 1000:
             global _POOL_ENGINE
             _POOL_ENGINE = self
-            step = -(-len(qs) // (workers * 4))
+            self.base.plain_ascii()  # computed once, inherited by the workers
+            # Several chunks per worker: candidates of finished chunks are built here
+            # while the workers search the next ones.
+            step = max(1000, -(-len(qs) // (workers * 4)))
             chunks = [(qs[i : i + step], limit) for i in range(0, len(qs), step)]
+            out: list[list[Candidate]] = []
             with mp.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_pool_batch, chunks)
-            return [r for part in parts for r in part]
+                for prepared, top, delta_rows in pool.imap(_pool_hits, chunks):
+                    out.extend(self._candidates(prepared, top, delta_rows, limit))
+            return out
         return self._batch(qs, limit)
 
     def _batch(self, qs: list[Query], limit: int) -> list[list[Candidate]]:
+        prepared, top, delta_rows = self._hits(qs, limit)
+        return self._candidates(prepared, top, delta_rows, limit)
+
+    def _hits(
+        self, qs: list[Query], limit: int
+    ) -> tuple[list[_Prepared], TopHits, dict[int, list[_Row]]]:
         prepared = [self._prepare(q) for q in qs]
-        variants = [v for p in prepared for v in p.variants]
-        owner = np.repeat(np.arange(len(prepared)), [len(p.variants) for p in prepared])
-        owners, ords = self.base.probe_batch(hash_strings(variants), owner)
-        bounds = np.searchsorted(owners, np.arange(len(prepared) + 1))
-        ord_list = ords.tolist()
-        results = []
+        batch = QueryBatch(
+            [p.folded.folded for p in prepared],
+            [p.folded.skeleton for p in prepared],
+            np.array([p.k for p in prepared], dtype=np.int64),
+            [p.attrs for p in prepared],
+        )
+        top = search(self.base, self.config, batch, limit, self.delta.tombstones)
+        delta_rows: dict[int, list[_Row]] = {}
+        if self.delta.records:
+            for i, p in enumerate(prepared):
+                rows = self._delta_rows(p)
+                if rows:
+                    delta_rows[i] = rows
+        return prepared, top, delta_rows
+
+    def _delta_rows(self, p: _Prepared) -> list[_Row]:
+        c = self.config.costs.scaled
+        qf = p.folded.folded
+        rows: list[_Row] = []
+        for key in self.delta.probe(p.ensure_variants()):
+            rec = self.delta.records[key]
+            d = self._accept(p, rec.skeleton)
+            if d is None:
+                continue
+            units = weighted_cost_units(qf, rec.folded, c)
+            s = serial_score(units, len(qf), len(rec.folded))
+            a = attribute_agreement(p.attrs, rec.attributes)[0]
+            score = combine(s, a, self.config.serial_weight)
+            rows.append(((-score, units, key), key, -1, rec.folded, rec.attributes, units, d))
+        return rows
+
+    def _candidates(
+        self,
+        prepared: list[_Prepared],
+        top: TopHits,
+        delta_rows: dict[int, list[_Row]],
+        limit: int,
+    ) -> list[list[Candidate]]:
+        """Lazy candidates from compact top rows (plus delta rows, merged by rank key)."""
+        base = self.base
+        costs = self.config.costs
+        n = len(top.ordinal)
+        keys = base.keys.keys(top.ordinal) if n else []
+        text = RecordText(base).folded(top.ordinal) if n else []
+        folded = [t.decode() if isinstance(t, bytes) else t for t in text]
+        scores = list(map(round_score, top.score.tolist()))
+        costs_e = (top.units / UNIT).tolist()  # IEEE division, as units / UNIT in Python
+        edits = top.edits.tolist()
+        ords = top.ordinal.tolist()
+        bounds = np.searchsorted(top.owner, np.arange(len(prepared) + 1)).tolist()
+        new, cls = object.__new__, _LazyCandidate
+        out: list[list[Candidate]] = []
         for i, p in enumerate(prepared):
-            own = ord_list[bounds[i] : bounds[i + 1]]
-            hits = self._verify(p, own, self.delta.probe(p.variants)) if p.variants else []
-            results.append(self._rank(p, hits, limit))
-        return results
+            ctx = (p.folded.folded, p.folded.steps, p.attrs, costs)
+            found: list[Candidate] = []
+            for r in range(bounds[i], bounds[i + 1]):
+                c = new(cls)
+                o = ords[r]
+                c.__dict__.update(key=keys[r], ordinal=o, score=scores[r], serial=folded[r],
+                                  cost=costs_e[r], edits=edits[r], _ctx=(ctx, base, o))  # fmt: skip
+                found.append(c)
+            extra = delta_rows.get(i)
+            if extra:
+                found = self._merge_delta(found, extra, ctx, limit)
+            out.append(found)
+        return out
+
+    @staticmethod
+    def _merge_delta(
+        found: list[Candidate], extra: list[_Row], ctx: tuple[object, ...], limit: int
+    ) -> list[Candidate]:
+        rows: list[tuple[tuple[float, int, str], Candidate]] = [
+            ((-c.score, round(c.cost * UNIT), c.key), c) for c in found
+        ]
+        for rk, key, o, f, attrs, u, d in extra:
+            c = _lazy({"key": key, "ordinal": o, "score": -rk[0], "serial": f,
+                       "cost": u / UNIT, "edits": d, "attributes": attrs,
+                       "_ctx": (ctx, None, o)})  # fmt: skip
+            rows.append((rk, c))
+        rows.sort(key=lambda t: t[0])
+        return [c for _, c in rows[:limit]]
 
     def exhaustive_query(self, serial: str, make: str | None = None, model: str | None = None,
                          calibre: str | None = None, weapon_type: str | None = None,
@@ -288,6 +431,8 @@ class MatchEngine:
         return self._rank(p, self._verify(p, ords, list(self.delta.records)), limit)
 
 
-def _pool_batch(args: tuple[list[Query], int]) -> list[list[Candidate]]:
+def _pool_hits(
+    args: tuple[list[Query], int],
+) -> tuple[list[_Prepared], TopHits, dict[int, list[_Row]]]:
     assert _POOL_ENGINE is not None
-    return _POOL_ENGINE._batch(*args)
+    return _POOL_ENGINE._hits(*args)

@@ -80,6 +80,8 @@ class BaseIndex:
         self.codes = codes
         self.ord_bits = max(1, (len(keys) - 1).bit_length())
         self.ord_mask = np.uint64((1 << self.ord_bits) - 1)
+        self._plain: bool | None = None
+        self._view: memoryview | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -116,6 +118,7 @@ class BaseIndex:
         np.cumsum(lengths, out=offsets[1:])
         offsets = offsets.astype(np.uint32 if offsets[-1] < 2**32 else np.uint64)
         index = cls(config, np.empty(0, np.uint64), blob, offsets, store, vocab, codes)
+        index._plain = joined.isascii() and "*" not in joined
         if joined.isascii() and "*" not in joined:
             # Skeletons have the same length as the folded serials: gather them straight
             # from one translated blob, no per-record Python.
@@ -159,6 +162,21 @@ class BaseIndex:
             return [data[a:b] for a, b in zip(off[:-1], off[1:], strict=True)]
         return [self.folded(i) for i in range(len(self))]
 
+    def plain_ascii(self) -> bool:
+        """True when every folded serial is ASCII without ``*`` (skeleton = translated
+        folded bytes, same offsets): the fast verification path."""
+        if self._plain is None:
+            b = self.blob
+            self._plain = not len(b) or bool(b.max() < 128 and not (b == ord("*")).any())
+        return self._plain
+
+    def blob_view(self) -> memoryview:
+        """The serial blob as a memoryview (slicing it is ~10x cheaper than slicing a
+        memmap array; no copy, so forked workers still share the pages)."""
+        if self._view is None:
+            self._view = memoryview(np.ascontiguousarray(self.blob)).cast("B")  # type: ignore[arg-type]
+        return self._view
+
     def attributes(self, ordinal: int) -> dict[str, str | None]:
         return {name: self.vocab[name][int(c[ordinal])] for name, c in self.codes.items()}
 
@@ -197,7 +215,13 @@ class BaseIndex:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         idx = np.repeat(left - np.cumsum(counts) + counts, counts) + np.arange(total)
         ords = (self.entries[idx] & self.ord_mask).astype(np.int64)
-        pair = np.unique(np.repeat(owner.astype(np.int64), counts) << 32 | ords)
+        pair = np.repeat(owner.astype(np.int64), counts) << 32 | ords
+        pair.sort()
+        if len(pair) > 1:
+            keep = np.empty(len(pair), dtype=bool)
+            keep[0] = True
+            np.not_equal(pair[1:], pair[:-1], out=keep[1:])
+            pair = pair[keep]
         return pair >> 32, pair & 0xFFFFFFFF
 
     # -- persistence -------------------------------------------------------------------
@@ -222,6 +246,7 @@ class BaseIndex:
             "key_kind": self.keys.kind,
             "config": self.config.to_json(),
             "vocab": self.vocab,
+            "plain": self.plain_ascii(),
         }
         tmp = path / ".meta.json.tmp"
         tmp.write_text(json.dumps(meta, ensure_ascii=False))
@@ -239,7 +264,7 @@ class BaseIndex:
         keys = KeyStore(meta["key_kind"], load("keys.npy"))
         vocab = meta["vocab"]
         codes = {name: load(f"attr_{name}.npy") for name in vocab}
-        return cls(
+        index = cls(
             MatchConfig.from_json(meta["config"]),
             load("entries.npy"),
             load("serial_blob.npy"),
@@ -248,6 +273,8 @@ class BaseIndex:
             vocab,
             codes,
         )
+        index._plain = meta.get("plain")  # absent in older saves: computed on first use
+        return index
 
     def nbytes(self) -> dict[str, int]:
         parts = {"entries": self.entries.nbytes, "serials": self.blob.nbytes}

@@ -16,6 +16,9 @@ for _i, _c in enumerate(b"0123456789abcdef"):
     _HEX[_c] = _i
 _DASHES = [8, 13, 18, 23]
 _HEXCOLS = [i for i in range(36) if i not in _DASHES]
+_HEXCHARS = np.frombuffer(
+    b"".join(f"{i:02x}".encode() for i in range(256)), dtype=np.uint8
+).reshape(256, 2)
 
 
 def _uuid_bytes(keys: list[str]) -> np.ndarray | None:
@@ -63,6 +66,17 @@ class KeyStore:
         if self.kind == "uuid":
             return str(uuid.UUID(bytes=raw.ljust(16, b"\0")))
         return raw.decode()
+
+    def keys(self, ordinals: np.ndarray) -> list[str]:
+        """Many keys at once (vectorised hex formatting for UUID keys)."""
+        raw = np.asarray(self.data[ordinals])
+        if self.kind != "uuid" or not len(raw):
+            return [self.key(int(o)) for o in ordinals.tolist()]
+        b = np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(len(raw), 16)
+        hexed = _HEXCHARS[b].reshape(len(raw), 32)
+        out = np.full((len(raw), 36), ord("-"), dtype=np.uint8)
+        out[:, _HEXCOLS] = hexed
+        return out.view("S36").ravel().astype("U36").tolist()
 
     def _encode(self, key: str) -> bytes | None:
         if self.kind == "uuid":
