@@ -106,6 +106,10 @@ class InsertPlan:
             "serial_restored": False,
             "distribution": Distribution.national.value,
             "deleted_at": None,
+            "origin_established": False,
+            "origin_source": None,
+            "origin_established_at": None,
+            "origin_note": "",
             "created_at": now,
             "updated_at": now,
         }

@@ -76,6 +76,12 @@ class FirearmRecord(SharedObject, Base):
     case_reference: Mapped[str] = mapped_column(String(80), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: SDG 16.4.2: was the weapon's illicit origin or context established by a competent
+    #: authority, how ("tracing" or "other"), when, and on what basis.
+    origin_established: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin_source: Mapped[str | None] = mapped_column(String(16), default=None)
+    origin_established_at: Mapped[date | None] = mapped_column(Date, default=None)
+    origin_note: Mapped[str] = mapped_column(Text, default="")
     #: Folded make/model/serial in one script, for free-text search in any spelling.
     search_text: Mapped[str] = mapped_column(String(400), default="")
 
