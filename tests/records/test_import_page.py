@@ -53,3 +53,15 @@ def test_upload_without_csrf_token_is_refused(world: World) -> None:
     login(client, "officer", world.passwords["officer"])
     r = client.post("/records/import", files={"file": ("x.csv", HEADER.encode(), "text/csv")})
     assert r.status_code == 403 and _count(world) == 0
+
+
+def test_imported_record_history_names_its_import(world: World) -> None:
+    client = client_for(world.engine)
+    csrf = login(client, "officer", world.passwords["officer"])
+    body = HEADER + "seized,Zastava,M70,7.62x39,A1,2024-01-01\n"
+    client.post("/records/import", data={"csrf_token": csrf},
+                files={"file": ("one.csv", body.encode(), "text/csv")})
+    with world.session() as s:
+        rid = s.execute(select(FirearmRecord.uuid)).scalar_one()
+    page = client.get(f"/records/{rid}")
+    assert "tag-import" in page.text and "imported from one.csv" in page.text

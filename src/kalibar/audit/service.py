@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kalibar.audit.chain import Event, Problem, append, verify
@@ -86,8 +86,19 @@ def list_entries(
 
 
 def history_of(session: Session, *, object_id: str) -> list[AuditEntry]:
-    """Every entry about one object, oldest first (callers check visibility first)."""
-    stmt = select(AuditEntry).where(AuditEntry.object_id == object_id).order_by(AuditEntry.seq)
+    """Every entry about one object, oldest first (callers check visibility first).
+
+    Bulk imports write one entry per chunk that names each record it created, so those
+    entries (few: one per 10,000 rows, found through the action index) are included.
+    """
+    named_in_import = and_(
+        AuditEntry.action == "import", AuditEntry.changes.contains(f'"{object_id}"')
+    )
+    stmt = (
+        select(AuditEntry)
+        .where(or_(AuditEntry.object_id == object_id, named_in_import))
+        .order_by(AuditEntry.seq)
+    )
     return list(session.execute(stmt).scalars())
 
 
