@@ -86,6 +86,8 @@ KEEP_LATIN = frozenset(
         "TOTP",
         "ISO",
         "PDF",
+        "UTF",
+        "Windows",  # encoding names: Windows-1250, Windows-1251
         "URL",
         "QR",
         "XLSX",
@@ -117,7 +119,8 @@ KEEP_LATIN = frozenset(
 )
 
 #: Pieces never transliterated: printf placeholders, HTML tags and entities, str.format fields,
-#: command-line options (``--force``) and agency codes (``BA-UIO``: ISO country, dash, acronym).
+#: command-line options (``--force``), agency codes (``BA-UIO``: ISO country, dash, acronym) and
+#: snake_case identifiers (column and field names such as ``record_id``, ``serial_number``).
 PROTECTED_RE = re.compile(
     r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"
     r"|%[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]"
@@ -126,6 +129,7 @@ PROTECTED_RE = re.compile(
     r"|\{[^{}]*\}"
     r"|(?<![\w-])--?[A-Za-z][\w-]*"
     r"|(?<![\w-])[A-Z]{2}-[A-Z0-9]{2,}(?![\w-])"
+    r"|(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])"
 )
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 

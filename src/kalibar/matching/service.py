@@ -32,11 +32,12 @@ from kalibar.agencies.models import Agency
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.errors import Invalid, NotFound
-from kalibar.i18n import _, ngettext
+from kalibar.i18n import N_, _, ngettext
 from kalibar.matching import Candidate, EditOp, fold
 from kalibar.matching import index_store as store
 from kalibar.matching.models import Hit, Notification
 from kalibar.records.identify import identify
+from kalibar.records.labels import STATUS_LABELS
 from kalibar.records.models import FirearmRecord
 from kalibar.sharing.visibility import visible
 
@@ -382,6 +383,10 @@ def notify_agency(
     return n
 
 
+#: How a decision reads inside a sentence ("was confirmed by …").
+DECISION_LABELS = {"confirmed": N_("confirmed"), "rejected": N_("rejected")}
+
+
 def notification_text(n: Notification) -> str:
     try:
         p = json.loads(n.text)
@@ -393,6 +398,7 @@ def notification_text(n: Notification) -> str:
             % p
         )
     if n.kind == "hit":
+        p["status"] = str(STATUS_LABELS.get(p.get("status", ""), p.get("status", "")))
         return (
             _(
                 "Hit: your record %(reference)s matches a %(status)s weapon recorded by %(agency)s "
@@ -401,6 +407,7 @@ def notification_text(n: Notification) -> str:
             % p
         )
     if n.kind == "hit_decided":
+        p["status"] = str(DECISION_LABELS.get(p.get("status", ""), p.get("status", "")))
         return _("A hit on %(reference)s was %(status)s by %(who)s.") % p
     return n.text
 
