@@ -67,7 +67,7 @@ def test_check_page_highlights_and_hits_inbox_confirms(
     page.locator("header nav.main").get_by_role("link", name="Hits").click()
     row = page.locator("table.hits tbody tr").filter(has_text="KB 880011")
     expect(row).to_have_count(1)
-    row.get_by_role("link", name="Open").click()
+    row.get_by_role("link", name="Decide").click()
     decide = page.locator("form.decide")
     decide.locator("textarea[name=reason]").fill("same weapon, serial checked on the receiver")
     decide.get_by_role("button", name="Confirm: same firearm").click()
