@@ -11,8 +11,11 @@ from kalibar.auth.cli import tokens, users
 from kalibar.config import get_settings
 from kalibar.db.cli import app as db_app
 from kalibar.demo.cli import demo
+from kalibar.indicators.cli import app as indicators_app
 from kalibar.matching import cli as matching_cli
 from kalibar.records.cli_crud import app as records_app
+from kalibar.targeting.cli import app as targeting_app
+from kalibar.tracing.cli import app as traces_app
 
 app = typer.Typer(
     help="Kalibar: detect, record, identify, match and trace illicit small arms.",
@@ -23,6 +26,9 @@ app.add_typer(users, name="users")
 app.add_typer(tokens, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(records_app, name="records")
+app.add_typer(traces_app, name="traces")
+app.add_typer(targeting_app, name="targeting")
+app.add_typer(indicators_app, name="indicators")
 app.command("demo")(demo)
 app.command("check")(matching_cli.check)
 app.command("match")(matching_cli.match)

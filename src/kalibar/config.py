@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     # 0.9: exact and look-alike readings alert; one plain substitution in a short serial
     # (score 0.85) does not — it is still found by a check, just not pushed to the owner.
     match_alert_threshold: float = 0.9
+    # Tracing: default deadlines (days after a request is sent) for the recipient agency
+    # to acknowledge and to answer; reminders start this many days before a deadline.
+    trace_ack_days: int = 10
+    trace_answer_days_urgent: int = 30
+    trace_answer_days_routine: int = 90
+    trace_reminder_days: int = 7
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,6 +8,8 @@ from kalibar.matching import models as matching_models
 from kalibar.records import models as records_models
 from kalibar.reference import models as reference_models
 from kalibar.sharing import models as sharing_models
+from kalibar.targeting import models as targeting_models
+from kalibar.tracing import models as tracing_models
 
 __all__ = [
     "Base",
@@ -18,4 +20,6 @@ __all__ = [
     "records_models",
     "reference_models",
     "sharing_models",
+    "targeting_models",
+    "tracing_models",
 ]

@@ -17,6 +17,7 @@ from kalibar.demo.records import load_demo_records
 from kalibar.demo.service import load_demo
 from kalibar.i18n import _
 from kalibar.matching.hits import scan_created_since
+from kalibar.tracing.demo import load_demo_traces
 
 MAX_RECORDS = 10_000_000
 
@@ -77,6 +78,10 @@ def demo(
         )
     if records:
         _load_records(records, seed)
+        with command_session() as session:
+            traces = load_demo_traces(session)
+        if traces:
+            console.print(_("demo trace requests: %(n)d added") % {"n": traces})
 
 
 def _load_records(records: int, seed: int) -> None:

@@ -19,6 +19,8 @@ from kalibar.auth import admin_views as users_views
 from kalibar.auth import api as auth_api
 from kalibar.auth import views as auth_views
 from kalibar.db.session import default_engine
+from kalibar.indicators import api as indicators_api
+from kalibar.indicators import views as indicators_views
 from kalibar.matching import api as matching_api
 from kalibar.matching import views as matching_views
 from kalibar.records import api as records_api
@@ -28,6 +30,9 @@ from kalibar.records import views as records_views
 from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.reference import api as reference_api
 from kalibar.reference import views as reference_views
+from kalibar.tracing import api as tracing_api
+from kalibar.tracing import views as tracing_views
+from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
 from kalibar.web import errors, home
 from kalibar.web.context import RequestContextMiddleware
 from kalibar.web.templating import env as template_env
@@ -43,6 +48,8 @@ API_ROUTERS: list[APIRouter] = [
     records_api.router,
     reference_api.router,
     matching_api.router,
+    indicators_api.router,
+    tracing_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     home.router,
@@ -54,9 +61,11 @@ PAGE_ROUTERS: list[APIRouter] = [
     records_views.router,
     reference_views.router,
     matching_views.router,
+    indicators_views.router,
+    tracing_views.router,
 ]
 #: Label tables the slices contribute to every template.
-TEMPLATE_GLOBALS = [RECORD_LABELS]
+TEMPLATE_GLOBALS = [RECORD_LABELS, TRACING_LABELS]
 
 
 def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:

@@ -10,6 +10,7 @@ from kalibar.agencies.models import Agency
 from kalibar.auth.models import User
 from kalibar.i18n import LANGUAGES
 from kalibar.records.service import count_records
+from kalibar.tracing.queues import reminders as trace_reminders
 from kalibar.web.context import LANG_COOKIE
 from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
@@ -27,7 +28,12 @@ def dashboard(request: Request, db: Db, actor: CurrentActor) -> Response:
     return render(
         request,
         "home.html",
-        {"counts": counts, "by_status": by_status, "total_records": sum(by_status.values())},
+        {
+            "counts": counts,
+            "by_status": by_status,
+            "total_records": sum(by_status.values()),
+            "trace_reminders": trace_reminders(db, actor=actor),
+        },
     )
 
 

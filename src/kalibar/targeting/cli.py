@@ -1,0 +1,150 @@
+"""``kalibar targeting import|screen|backtest|generate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.errors import Invalid
+from kalibar.i18n import _, use_language
+from kalibar.targeting.rules import Rule
+
+app = typer.Typer(
+    help="Risk targeting of declarations: import, screen, back-test, generate.",
+    no_args_is_help=True,
+)
+
+
+def _invalid(file: str, exc: Invalid) -> None:
+    from kalibar.records.cli import print_errors
+
+    err_console.print(f"[red]{_('error')}:[/red] {exc.message}")
+    if exc.details and "row" in exc.details[0]:
+        print_errors(file, exc.details)
+    else:
+        for d in exc.details:
+            where = f"{d.get('rule') or '-'} {d.get('line', '')}:{d.get('column', '')}"
+            err_console.print(f"  {where}  {d.get('reason', d)}")
+
+
+@app.command("import")
+def import_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, XLSX or JSON."),
+    agency: str = typer.Option(..., help="Importing customs or postal agency (e.g. BA-UIO)."),
+    encoding: str = typer.Option(None, help="CSV encoding (utf-8, cp1250, cp1251)."),
+) -> None:
+    """Import declarations (or a history file); one bad row rejects the whole file."""
+    from kalibar.records.cli import cli_actor
+    from kalibar.targeting.io_import import import_declarations
+
+    with use_language(None):
+        try:
+            with command_session() as s:
+                actor = cli_actor(s, agency)
+                report = import_declarations(
+                    s,
+                    actor=actor,
+                    source=file,
+                    filename=file.name,
+                    agency_code=actor.agency_code,
+                    encoding=encoding,
+                )
+        except Invalid as exc:
+            _invalid(file.name, exc)
+            raise typer.Exit(1) from exc
+        console.print(
+            _("%(file)s: %(rows)d rows, %(n)d declarations, %(items)d items imported")
+            % {
+                "file": file.name,
+                "rows": report.rows_read,
+                "n": report.declarations,
+                "items": report.items,
+            }
+        )
+
+
+def _rules(path: Path | None) -> list[Rule]:
+    from kalibar.targeting.rules import load_rules
+
+    return load_rules(path)
+
+
+@app.command("screen")
+def screen_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    out: Path = typer.Option(..., help="Where to write declaration_id, score, lane, reasons."),
+    rules: Path = typer.Option(None, help="Rule file (default: the starter rule set)."),
+    random_rate: float = typer.Option(0.01, help="Share of declarations drawn at random."),
+    seed: int = typer.Option(0, help="Seed of the random control sample."),
+    red_rate: float = typer.Option(
+        None, help="Capacity: most declarations sent red, per office and flow (share)."
+    ),
+) -> None:
+    """Screen a declarations file and write one lane per declaration."""
+    from kalibar.targeting.screen import screen_file
+
+    with use_language(None):
+        try:
+            summary = screen_file(
+                file,
+                out,
+                rules=_rules(rules),
+                random_rate=random_rate,
+                seed=seed,
+                red_rate=red_rate,
+            )
+        except Invalid as exc:
+            _invalid(file.name, exc)
+            raise typer.Exit(1) from exc
+    console.print(", ".join(f"{lane}: {n}" for lane, n in summary.items()))
+
+
+@app.command("backtest")
+@handle_errors
+def backtest_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="History file."),
+    rules: Path = typer.Option(None, help="Rule file (default: the starter rule set)."),
+) -> None:
+    """Hits and hit rate of every rule (active or not) on a history file."""
+    from rich.table import Table
+
+    from kalibar.targeting.engine import backtest
+    from kalibar.targeting.features import read_frame
+
+    result = backtest(read_frame(file), _rules(rules))
+    table = Table(
+        _("rule"), _("lane"), _("active"), _("hits"), _("inspected"), _("found"), _("hit rate")
+    )
+    for r in result.rules:
+        rate = "" if r.hit_rate is None else f"{r.hit_rate:.1%}"
+        table.add_row(
+            r.rule, r.lane, str(r.active), str(r.hits), str(r.inspected), str(r.positive), rate
+        )
+    console.print(table)
+    base = "" if result.base_rate is None else f"{result.base_rate:.2%}"
+    console.print(
+        _("%(n)d declarations, %(i)d inspected, hit rate of all inspections %(b)s")
+        % {"n": result.declarations, "i": result.inspected, "b": base}
+    )
+
+
+@app.command("generate")
+def generate_cmd(
+    out: Path = typer.Argument(..., dir_okay=False, help="CSV file to write."),
+    count: int = typer.Option(10_000, help="Number of declarations."),
+    seed: int = typer.Option(0, help="Seed (same seed, same file)."),
+    history: bool = typer.Option(True, help="Add inspected and outcome columns."),
+    truth: Path = typer.Option(None, help="Also write the planted pattern per declaration."),
+) -> None:
+    """Write synthetic declarations with planted trafficking patterns."""
+    from kalibar.targeting.synthetic import generate, write_csv
+
+    with use_language(None):
+        frame = generate(count, seed=seed, history=history)
+        write_csv(frame, out, truth=truth)
+        console.print(
+            _("%(n)d declarations (%(rows)d rows) written to %(file)s")
+            % {"n": count, "rows": frame.height, "file": out.name}
+        )
