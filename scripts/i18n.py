@@ -92,6 +92,7 @@ KEEP_LATIN = frozenset(
         "QR",
         "XLSX",
         "JSON",
+        "YAML",
         "HTTP",
         "HTTPS",
         "SQL",
@@ -120,7 +121,8 @@ KEEP_LATIN = frozenset(
 
 #: Pieces never transliterated: printf placeholders, HTML tags and entities, str.format fields,
 #: command-line options (``--force``), agency codes (``BA-UIO``: ISO country, dash, acronym) and
-#: snake_case identifiers (column and field names such as ``record_id``, ``serial_number``).
+#: snake_case identifiers (column and field names such as ``record_id``, ``serial_number``) and
+#: single-quoted identifiers (keys, column names and values to type: ``'outcome'``, ``'rules:'``).
 PROTECTED_RE = re.compile(
     r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"
     r"|%[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]"
@@ -130,6 +132,7 @@ PROTECTED_RE = re.compile(
     r"|(?<![\w-])--?[A-Za-z][\w-]*"
     r"|(?<![\w-])[A-Z]{2}-[A-Z0-9]{2,}(?![\w-])"
     r"|(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])"
+    r"|(?<=')[A-Za-z][\w-]*:?(?=')"
 )
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 

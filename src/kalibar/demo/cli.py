@@ -13,7 +13,7 @@ from kalibar.cli_support import command_session, console, err_console, handle_er
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
 from kalibar.db.cli import upgrade_and_seed
-from kalibar.demo.records import load_demo_records
+from kalibar.demo.records import establish_demo_origins, load_demo_records
 from kalibar.demo.service import load_demo
 from kalibar.i18n import _
 from kalibar.matching.hits import scan_created_since
@@ -101,6 +101,7 @@ def _load_records(records: int, seed: int) -> None:
             hits = scan_created_since(
                 session, since, progress=lambda n: bar.update(scan, completed=n)
             )
+            establish_demo_origins(session)
     if outcome.added:
         console.print(
             _("demo records: %(added)d added in %(seconds).1f s (%(total)d in all), %(hits)d hits")
