@@ -11,12 +11,15 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
+from kalibar.agencies.service import get_agency
 from kalibar.auth.actor import Actor
 from kalibar.db.session import default_engine, unit_of_work
 from kalibar.errors import KalibarError
 from kalibar.i18n import use_language
+from kalibar.sharing.service import group_ids_for, partner_countries
 
 console = Console()
 err_console = Console(stderr=True)
@@ -55,3 +58,44 @@ def read_secret(prompt: str, from_stdin: bool) -> str:
         return sys.stdin.readline().rstrip("\n")
     value: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
     return value
+
+
+#: The name CLI operators appear under in the audit trail.
+CLI_USER = "cli"
+
+
+def operator_actor(session: Session, agency: str | None) -> Actor:
+    """The operator at the console: an administrator, acting for ``agency`` when given
+    (its visibility, partners and groups apply, as for a member of that agency)."""
+    if not agency:
+        return Actor(
+            user_id=None,
+            username=CLI_USER,
+            agency_id=None,
+            agency_code="",
+            country="",
+            roles=frozenset({"admin"}),
+        )
+    found = get_agency(session, code=agency.strip().upper())
+    return Actor(
+        user_id=None,
+        username=CLI_USER,
+        agency_id=found.id,
+        agency_code=found.code,
+        country=found.country_code,
+        roles=frozenset({"admin"}),
+        partner_countries=partner_countries(session, found.country_code),
+        group_ids=group_ids_for(session, found.id, found.country_code),
+    )
+
+
+def progress_bar() -> Progress:
+    """Progress on standard error (standard output stays clean for data)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    )

@@ -6,10 +6,9 @@ import os
 import time
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.cli_support import command_session, console, handle_errors, progress_bar
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
 from kalibar.db.cli import upgrade_and_seed
@@ -31,17 +30,6 @@ def write_credentials(credentials: dict[str, str]) -> str:
         for username, password in credentials.items():
             fh.write(f"{username}\t{password}\n")
     return str(path)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=not err_console.is_terminal,
-    )
 
 
 @handle_errors
@@ -86,7 +74,7 @@ def demo(
 
 def _load_records(records: int, seed: int) -> None:
     started = time.perf_counter()
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(_("demo records"), total=None)
         with command_session() as session:
             since = utcnow()

@@ -14,20 +14,15 @@ from datetime import datetime
 
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from kalibar.agencies.service import get_agency
-from kalibar.auth.actor import Actor
-from kalibar.cli_support import command_session, console, handle_errors
+from kalibar.cli_support import command_session, console, handle_errors, operator_actor
 from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.indicators import charts, sdg, service, tracing_stats
 from kalibar.indicators.schemas import SdgCellOut, SdgReportOut, TracingStatsOut
-from kalibar.sharing.service import group_ids_for, partner_countries
 
 app = typer.Typer(help="Indicators: SDG 16.4.2, tracing statistics.", no_args_is_help=True)
 
-CLI_USER = "cli"
 FROM = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default 1 January).")
 TO = typer.Option(None, "--to", help="Last day, included (default today).")
 AS_JSON = typer.Option(False, "--json", help="Print JSON (the API's shape).")
@@ -40,30 +35,6 @@ def _day(value: str | None, field: str) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError as exc:
         raise Invalid(_("Give a date as YYYY-MM-DD."), [{"field": field, "value": value}]) from exc
-
-
-def _operator(session: Session, agency: str | None) -> Actor:
-    """An administrator, acting for ``agency`` when one is given."""
-    if not agency:
-        return Actor(
-            user_id=None,
-            username=CLI_USER,
-            agency_id=None,
-            agency_code="",
-            country="",
-            roles=frozenset({"admin"}),
-        )
-    found = get_agency(session, code=agency.strip().upper())
-    return Actor(
-        user_id=None,
-        username=CLI_USER,
-        agency_id=found.id,
-        agency_code=found.code,
-        country=found.country_code,
-        roles=frozenset({"admin"}),
-        partner_countries=partner_countries(session, found.country_code),
-        group_ids=group_ids_for(session, found.id, found.country_code),
-    )
 
 
 def _query(
@@ -96,7 +67,7 @@ def sdg1642(
     if not agency and not country:
         raise Invalid(_("Give --agency, or --country for national totals."), [])
     with command_session() as session:
-        actor = _operator(session, agency)
+        actor = operator_actor(session, agency)
         session.info["actor"] = actor
         query = _query(date_from, date_to, country, owner)
         if agency:
@@ -136,7 +107,7 @@ def tracing(
 ) -> None:
     """Tracing statistics of an agency: requests sent and received, delays, time-to-crime."""
     with command_session() as session:
-        actor = _operator(session, agency)
+        actor = operator_actor(session, agency)
         session.info["actor"] = actor
         stats = tracing_stats.tracing_stats(
             session, actor=actor, query=_query(date_from, date_to, country, None)

@@ -12,41 +12,21 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kalibar.agencies.service import get_agency
-from kalibar.auth.actor import Actor
-from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.cli_support import (
+    command_session,
+    console,
+    err_console,
+    handle_errors,
+    operator_actor,
+    progress_bar,
+)
 from kalibar.db.session import default_engine
 from kalibar.i18n import _
 from kalibar.matching import index_store, jobs, service
 
 index_app = typer.Typer(help="The match index.", no_args_is_help=True)
-
-
-def _actor(session: object, agency: str | None) -> Actor | None:
-    if not agency:
-        return None
-    found = get_agency(session, code=agency.strip().upper())  # type: ignore[arg-type]
-    return Actor(
-        user_id=None,
-        username="cli",
-        agency_id=found.id,
-        agency_code=found.code,
-        country=found.country_code,
-        roles=frozenset({"admin"}),
-    )
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-    )
 
 
 @handle_errors
@@ -62,7 +42,7 @@ def check(
 ) -> None:
     """Check a firearm against the records: ranked candidates with explanations."""
     with command_session() as s:
-        actor = _actor(s, agency)
+        actor = operator_actor(s, agency) if agency else None
         s.info["actor"] = actor
         result = service.check(
             s,
@@ -112,8 +92,8 @@ def match(
 ) -> None:
     """Cross-match a CSV of queries against the records."""
     rows = jobs.read_queries(queries.read_text(encoding="utf-8-sig"))
-    with command_session() as s, _progress() as bar:
-        actor = _actor(s, agency)
+    with command_session() as s, progress_bar() as bar:
+        actor = operator_actor(s, agency) if agency else None
         s.info["actor"] = actor
         task = bar.add_task(_("Matching"), total=len(rows))
         tmp = out.with_name(f".{out.name}.tmp")
@@ -136,7 +116,7 @@ def match(
 @handle_errors
 def rebuild() -> None:
     """Rebuild the match index from the database (servers switch to it on their next check)."""
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(_("Reading records"), total=None)
 
         def progress(done: int, total: int) -> None:

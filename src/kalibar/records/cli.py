@@ -12,61 +12,22 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from kalibar.agencies.service import get_agency
-from kalibar.auth.actor import Actor
-from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.cli_support import command_session, console, err_console, handle_errors, progress_bar
+from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.db.base import utcnow
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _, use_language
 from kalibar.matching.hits import scan_created_since
 from kalibar.records.io_export import FORMATS, export_records
 from kalibar.records.io_import import ImportReport, import_records
-from kalibar.sharing.service import group_ids_for, partner_countries
 
-app = typer.Typer(help="Firearm records: add, show, edit, delete, list, import, export.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Firearm records: add, show, edit, delete, list, import, export.", no_args_is_help=True
+)
 
-CLI_USER = "cli"
 _SHOWN_ERRORS = 1000
-
-
-def cli_actor(session: Session, agency: str | None) -> Actor:
-    """The operator: an administrator, of ``agency`` when one is given."""
-    if not agency:
-        return Actor(
-            user_id=None,
-            username=CLI_USER,
-            agency_id=None,
-            agency_code="",
-            country="",
-            roles=frozenset({"admin"}),
-        )
-    found = get_agency(session, code=agency.strip().upper())
-    return Actor(
-        user_id=None,
-        username=CLI_USER,
-        agency_id=found.id,
-        agency_code=found.code,
-        country=found.country_code,
-        roles=frozenset({"admin"}),
-        partner_countries=partner_countries(session, found.country_code),
-        group_ids=group_ids_for(session, found.id, found.country_code),
-    )
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=not err_console.is_terminal,
-    )
 
 
 def print_errors(file: str, errors: list[dict[str, object]]) -> None:
@@ -132,7 +93,7 @@ def import_cmd(
 def _run_import(
     file: Path, agency: str | None, partial: bool, encoding: str | None
 ) -> ImportReport:
-    with command_session() as session, _progress() as bar:
+    with command_session() as session, progress_bar() as bar:
         actor = cli_actor(session, agency)
         session.info["actor"] = actor
         task = bar.add_task(_("importing"), total=None)

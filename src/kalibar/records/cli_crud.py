@@ -15,10 +15,11 @@ from rich.table import Table
 
 from kalibar.agencies.service import agency_codes
 from kalibar.cli_support import command_session, console, handle_errors
+from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.records import service
-from kalibar.records.cli import app, cli_actor
+from kalibar.records.cli import app
 from kalibar.records.fields import parse_row
 from kalibar.records.schemas import RecordOut
 

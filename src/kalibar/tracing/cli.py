@@ -14,9 +14,9 @@ import typer
 from rich.table import Table
 
 from kalibar.cli_support import command_session, console, handle_errors
+from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.errors import Invalid
 from kalibar.i18n import _
-from kalibar.records.cli import cli_actor
 from kalibar.tracing import exchange, pdf, queues
 
 app = typer.Typer(help="Trace requests: list, export as PDF or JSON, import JSON.",
