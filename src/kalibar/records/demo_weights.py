@@ -1,0 +1,247 @@
+"""What circulates in the region, and how often: the demo generator's weights and wordings."""
+
+from __future__ import annotations
+
+# ----------------------------------------------------------------------------- weights
+
+#: Relative frequency of each status (per cent).
+STATUS_WEIGHTS: dict[str, float] = {
+    "seized": 35,
+    "stolen": 15,
+    "lost": 10,
+    "found": 10,
+    "surrendered": 12,
+    "trafficked": 6,
+    "smuggled": 5,
+    "destroyed": 7,
+}
+
+#: Default reporting agencies (the demo agencies) and their relative share of records.
+DEFAULT_AGENCIES: tuple[str, ...] = (
+    "BA-UIO",
+    "BA-GP",
+    "BA-SIPA",
+    "BA-FUP",
+    "BA-MUPRS",
+    "BA-PBD",
+    "RS-UC",
+    "RS-MUP",
+    "HR-CU",
+    "HR-MUP",
+    "ME-UPC",
+    "ME-UP",
+)
+AGENCY_WEIGHTS: dict[str, float] = {
+    "BA-UIO": 13,
+    "BA-GP": 15,
+    "BA-SIPA": 6,
+    "BA-FUP": 8,
+    "BA-MUPRS": 10,
+    "BA-PBD": 3,
+    "RS-UC": 10,
+    "RS-MUP": 11,
+    "HR-CU": 8,
+    "HR-MUP": 8,
+    "ME-UPC": 4,
+    "ME-UP": 4,
+}
+#: Agencies that mostly report at border crossings (customs, border police).
+BORDER_AGENCIES = frozenset({"BA-UIO", "BA-GP", "RS-UC", "HR-CU", "ME-UPC"})
+#: Share of rows written in Serbian Cyrillic, by agency (code, else country prefix).
+CYRILLIC_SHARE: dict[str, float] = {"BA-MUPRS": 0.45, "RS": 0.35, "ME": 0.05, "BA": 0.02}
+
+#: (make code, model name, weight). Weights are relative; groups sum as commented.
+MODEL_WEIGHTS: tuple[tuple[str, str, float], ...] = (
+    # Zastava long arms, mostly from the 1990s wars and looted depots (≈ 29).
+    ("zastava", "M70", 5),
+    ("zastava", "M70A", 2),
+    ("zastava", "M70B1", 3),
+    ("zastava", "M70AB2", 7),
+    ("zastava", "M70AB1", 1),
+    ("zastava", "M70B1N", 1),
+    ("zastava", "M70AB2N", 1),
+    ("zastava", "M92", 2.5),
+    ("zastava", "M72", 1),
+    ("zastava", "M76", 0.5),
+    ("zastava", "M59/66", 3),
+    ("zastava", "M48", 2.5),
+    ("zastava", "M84A", 1),
+    ("zastava", "M56", 0.5),
+    ("zastava", "M80", 0.3),
+    ("zastava", "M21", 0.3),
+    ("zastava", "M53", 0.2),
+    # Zastava pistols (≈ 16).
+    ("zastava", "M57", 8),
+    ("zastava", "M88", 2.5),
+    ("zastava", "M70 pistol", 3.5),
+    ("zastava", "CZ99", 2),
+    # Yugoslav launchers (≈ 0.5).
+    ("yu_state", "M80 Zolja", 0.3),
+    ("yu_state", "M79 Osa", 0.2),
+    # Soviet bloc and Chinese (≈ 18).
+    ("tula", "TT-33", 4),
+    ("baikal", "PM", 4),
+    ("kalashnikov", "AKM", 1.5),
+    ("kalashnikov", "AK-47", 1),
+    ("kalashnikov", "AK-74", 0.4),
+    ("cz", "vz. 58", 1),
+    ("cz", "vz. 61 Škorpion", 1.2),
+    ("cz", "52", 0.4),
+    ("cz", "83", 0.8),
+    ("feg", "PA-63", 0.8),
+    ("feg", "AMD-65", 0.4),
+    ("norinco", "Type 54", 0.7),
+    ("norinco", "Type 56", 0.6),
+    ("arsenal_bg", "Makarov", 0.3),
+    ("radom", "P-64", 0.3),
+    # Western pistols and rifles (≈ 16).
+    ("glock", "17", 3),
+    ("glock", "19", 2),
+    ("glock", "26", 0.6),
+    ("glock", "43", 0.3),
+    ("cz", "75", 1.2),
+    ("cz", "75 B", 1.5),
+    ("cz", "P-07", 0.5),
+    ("beretta", "92FS", 1.3),
+    ("beretta", "92", 0.6),
+    ("beretta", "84", 0.3),
+    ("beretta", "PX4 Storm", 0.3),
+    ("walther", "PPK", 0.8),
+    ("walther", "PP", 0.6),
+    ("walther", "P38", 0.6),
+    ("walther", "P99", 0.4),
+    ("hs_produkt", "HS2000", 1.2),
+    ("hs_produkt", "HS95", 0.3),
+    ("sig_sauer", "P226", 0.3),
+    ("fn_herstal", "Hi-Power", 0.6),
+    ("fn_herstal", "M1910", 0.3),
+    ("mauser", "K98k", 0.8),
+    ("heckler_koch", "MP5", 0.2),
+    ("colt", "M1911", 0.2),
+    ("smith_wesson", "Model 10", 0.2),
+    ("sarsilmaz", "SAR 9", 0.3),
+    ("canik", "TP9SF", 0.3),
+    # Converted alarm pistols, mostly Turkish (≈ 8).
+    ("ekol", "Firat", 1.5),
+    ("ekol", "Jackal", 0.8),
+    ("ekol", "Tuna", 0.4),
+    ("zoraki", "914", 1.2),
+    ("zoraki", "917", 0.8),
+    ("retay", "Falcon", 0.5),
+    ("retay", "Mod 92", 0.5),
+    ("blow", "F92", 0.4),
+    ("kuzey", "F92", 0.3),
+    ("bruni", "92", 0.5),
+    ("umarex", "Walther P99 PAK", 0.2),
+    # Hunting shotguns and rifles (≈ 9).
+    ("baikal", "IZH-27", 1.2),
+    ("baikal", "IZH-43", 1),
+    ("baikal", "MP-153", 0.6),
+    ("hatsan", "Escort Magnum", 1.2),
+    ("hatsan", "Optima", 0.4),
+    ("stoeger", "M3000", 0.3),
+    ("huglu", "103C", 0.3),
+    ("armsan", "A612", 0.2),
+    ("beretta", "686", 0.4),
+    ("remington", "870", 0.4),
+    ("mossberg", "500", 0.4),
+    ("zbrojovka_brno", "ZH 301", 0.5),
+    ("zbrojovka_brno", "ZKK 600", 0.4),
+    ("cz", "550", 0.4),
+    ("tikka", "T3", 0.2),
+    ("mauser", "M98 sporter", 0.3),
+    # Home-made and 3D-printed (≈ 1.8).
+    ("home_made", "Improvised pistol", 0.5),
+    ("home_made", "Zip gun", 0.3),
+    ("home_made", "Improvised shotgun", 0.4),
+    ("home_made", "Craft Sten", 0.2),
+    ("printed_3d", "FGC-9", 0.3),
+    ("printed_3d", "Liberator", 0.1),
+)
+
+#: Production era (first, last year) of a model; a make's default under the key "".
+ERAS: dict[tuple[str, str], tuple[int, int]] = {
+    ("zastava", ""): (1955, 2020),
+    ("zastava", "M70"): (1970, 1995),
+    ("zastava", "M70A"): (1970, 1995),
+    ("zastava", "M70B1"): (1972, 1995),
+    ("zastava", "M70AB1"): (1972, 1985),
+    ("zastava", "M70AB2"): (1974, 2005),
+    ("zastava", "M70B1N"): (1990, 2010),
+    ("zastava", "M70AB2N"): (1990, 2010),
+    ("zastava", "M92"): (1992, 2015),
+    ("zastava", "M72"): (1972, 1995),
+    ("zastava", "M59/66"): (1967, 1990),
+    ("zastava", "M48"): (1950, 1965),
+    ("zastava", "M56"): (1956, 1966),
+    ("zastava", "M53"): (1953, 1980),
+    ("zastava", "M57"): (1961, 2010),
+    ("zastava", "M88"): (1988, 2012),
+    ("zastava", "M70 pistol"): (1970, 2015),
+    ("zastava", "CZ99"): (1990, 2015),
+    ("zastava", "M21"): (2004, 2022),
+    ("zastava", "M84A"): (1984, 2005),
+    ("yu_state", ""): (1980, 1991),
+    ("tula", ""): (1948, 1956),
+    ("baikal", ""): (1960, 2018),
+    ("baikal", "PM"): (1951, 1995),
+    ("kalashnikov", ""): (1955, 1990),
+    ("cz", ""): (1975, 2022),
+    ("cz", "vz. 58"): (1959, 1984),
+    ("cz", "vz. 61 Škorpion"): (1961, 1990),
+    ("cz", "52"): (1952, 1956),
+    ("cz", "83"): (1983, 2010),
+    ("feg", ""): (1963, 1990),
+    ("norinco", ""): (1960, 2000),
+    ("arsenal_bg", ""): (1975, 2000),
+    ("radom", ""): (1965, 1980),
+    ("walther", "PP"): (1948, 1995),
+    ("walther", "PPK"): (1948, 2010),
+    ("walther", "P38"): (1957, 2000),
+    ("mauser", "K98k"): (1948, 1950),
+    ("fn_herstal", ""): (1948, 2010),
+    ("zbrojovka_brno", ""): (1960, 1995),
+    ("glock", ""): (1985, 2024),
+    ("home_made", ""): (1990, 2024),
+    ("printed_3d", ""): (2019, 2024),
+}
+DEFAULT_ERA = (1975, 2022)
+
+STATUS_NOTES: dict[str, tuple[str, ...]] = {
+    "seized": (
+        "pronađeno u prtljažniku vozila",
+        "skriveno u rezervoaru goriva",
+        "pronađeno pri pretresu stana",
+        "oduzeto u saobraćajnoj kontroli",
+        "skriveno u bus prtljagu",
+        "prijavljeno kao auto dijelovi",
+    ),
+    "stolen": ("prijava krađe iz stana", "ukradeno iz vikendice", "krađa iz vozila"),
+    "lost": ("izgubljeno u lovu", "prijava gubitka", "nestalo pri selidbi"),
+    "found": ("pronađeno u šumi", "pronađeno pri rušenju kuće", "pronađeno u rijeci"),
+    "surrendered": ("dobrovoljna predaja", "akcija legalizacije", "predato nakon smrti vlasnika"),
+    "trafficked": ("međunarodna operacija", "dio veće pošiljke", "kupljeno preko interneta"),
+    "smuggled": ("poštanska pošiljka", "skriveno u kamionu", "pokušaj unosa preko granice"),
+    "destroyed": ("uništeno topljenjem", "uništeno rezanjem", "uništeno po rješenju suda"),
+}
+
+LOCAL_TYPES: dict[str, tuple[str, ...]] = {
+    "pistol": ("pištolj", "pistolj", "poluautomatski pištolj"),
+    "revolver": ("revolver",),
+    "rifle": ("puška", "lovačka puška", "repetirka"),
+    "assault_rifle": ("automatska puška", "automatska"),
+    "carbine": ("poluautomatski karabin", "karabin"),
+    "shotgun": ("sačmarica", "lovačka sačmarica", "dvocijevka", "pumparica"),
+    "sub_machine_gun": ("automat", "pištolj-mitraljez", "mašinka"),
+    "machine_gun": ("puškomitraljez", "mitraljez"),
+    "other_salw": ("ručni bacač", "ručni bacač raketa"),
+}
+MODIFICATION_TEXT: dict[str, tuple[str, ...]] = {
+    "converted_alarm": ("preinačen gasni pištolj", "prepravljen", "preinačeni", "konvertovan"),
+    "home_made": ("kućna izrada", "domaća izrada", "improvizovan"),
+    "printed_3d": ("3D printan", "ispisan na 3D printeru", "3D printed"),
+    "obliterated_serial": ("izbrušen serijski broj", "izbrisan serijski broj", "brušen broj"),
+}
+MARKINGS = ("žig ZCZ", "oznaka JNA", "oznaka TO", "grb SFRJ", "oznaka MUP", "proof mark")
+IMPORT_MARKINGS = ("IMP. BIH {y}", "UVOZ {y}", "CAI GEORGIA VT", "IMP. HR {y}", "RS-{y}")
+CASE_FORMATS = ("KT-{n}/{y}", "KU {n}/{yy}", "KTA-{n}/{yy}", "{a}-{n}/{y}", "T-{n}/{y}")
