@@ -132,3 +132,26 @@ def test_vectorised_agrees_with_row_by_row() -> None:
         score, lane, hit = slow[row["declaration_id"]]
         assert row["rules"].split(";") if row["rules"] else hit == []
         assert (row["rule_score"], row["rule_lane"]) == (score, lane), row
+
+
+def test_vectorised_agrees_with_more_than_64_rules_and_scattered_items() -> None:
+    """Hits packed into two bit masks; a declaration's items not next to each other."""
+    starter = load_rules()
+    text = "rules:\n" + "".join(
+        f"  - id: COPY-{i}\n    lane: {('red', 'yellow', 'blue')[i % 3]}\n    weight: {i + 1}\n"
+        f"    rationale: r\n    instructions: i\n    when:\n"
+        f"      value_per_kg: {{ge: {5 * i}}}\n"
+        f"      flow: {('postal', 'express', 'cargo')[i % 3]}\n"
+        for i in range(70 - len(starter))
+    )
+    rules = starter + parse_rules(text)
+    frame = generate(3_000, seed=5, illicit_scale=30).drop("pattern")
+    scattered = frame.sample(fraction=1.0, shuffle=True, seed=3)
+    fast = evaluate(scattered, rules)
+    assert fast.height == frame["declaration_id"].n_unique()
+    slow = evaluate_rows(group_rows(frame.to_dicts()), rules)
+    for row in fast.iter_rows(named=True):
+        score, lane, hit = slow[row["declaration_id"]]
+        assert row["rules"] == ";".join(hit)
+        assert [r.id for r in rules if row[f"hit:{r.id}"]] == hit
+        assert (row["rule_score"], row["rule_lane"]) == (score, lane), row

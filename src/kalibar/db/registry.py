@@ -8,7 +8,9 @@ from kalibar.matching import models as matching_models
 from kalibar.records import models as records_models
 from kalibar.reference import models as reference_models
 from kalibar.sharing import models as sharing_models
+from kalibar.targeting import inspection_models as targeting_inspection_models
 from kalibar.targeting import models as targeting_models
+from kalibar.targeting import watchlist_models as targeting_watchlist_models
 from kalibar.tracing import models as tracing_models
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "records_models",
     "reference_models",
     "sharing_models",
+    "targeting_inspection_models",
     "targeting_models",
+    "targeting_watchlist_models",
     "tracing_models",
 ]

@@ -148,3 +148,6 @@ def generate_cmd(
             _("%(n)d declarations (%(rows)d rows) written to %(file)s")
             % {"n": count, "rows": frame.height, "file": out.name}
         )
+
+
+from kalibar.targeting import cli_model as _cli_model  # noqa: E402,F401

@@ -1,10 +1,11 @@
 """Rules compiled to one vectorised Polars pass; back-tests; the row-by-row baseline.
 
 ``evaluate`` builds one boolean column per rule over the item frame (the rule's condition
-and its validity window on ``lodged_date``), then one ``group_by`` reduces items to
-declarations with ``any``. Score = sum of the weights of the rules hit; rule lane = the
-most severe lane among them; ``rules`` lists their ids. ``evaluate_rows`` does the same
-declaration by declaration in plain Python, for the bench and for cross-checks.
+and its validity window on ``lodged_date``), packs them into bit masks and reduces items
+to declarations with a bitwise or (a hit on any item is a hit). Score = sum of the
+weights of the rules hit; rule lane = the most severe lane among them; ``rules`` lists
+their ids. ``evaluate_rows`` does the same declaration by declaration in plain Python, for
+the bench and for cross-checks.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from kalibar.targeting.features import prepare, row_features
+from kalibar.targeting.features import declaration_runs, prepare, row_features
 from kalibar.targeting.fields import DECLARATION_COLUMNS, POSITIVE
 from kalibar.targeting.rules import Rule
 
@@ -35,45 +36,113 @@ def _hit_expr(rule: Rule) -> pl.Expr:
 
 def evaluate(items: pl.DataFrame, rules: list[Rule], *, prepared: bool = False) -> pl.DataFrame:
     """One row per declaration: ``declaration_id``, kept columns, ``hit:<id>`` per rule,
-    ``rule_score``, ``rule_lane`` and ``rules`` (ids of the rules hit, ``;``-separated)."""
+    ``rule_score``, ``rule_lane`` and ``rules`` (ids of the rules hit, ``;``-separated).
+
+    The rules' hits on an item are packed into bit masks (64 rules to a ``UInt64``, one
+    query, so a sub-condition shared by several rules is computed once); a declaration's
+    masks are the bitwise or of its items'. Score, lane and the list of rules are computed
+    once per distinct combination of hits and joined back.
+    """
     df = items if prepared else prepare(items)
-    hits = [_hit_expr(r) for r in rules]
     names = [f"hit:{r.id}" for r in rules]
     keep = [c for c in _KEEP if c in df.columns]
-    per_item = df.select(["declaration_id", *keep, *hits])
-    decl = per_item.group_by("declaration_id", maintain_order=True).agg(
-        [pl.col(k).first() for k in keep] + [pl.col(n).any() for n in names]
+    chunks = [rules[i : i + 64] for i in range(0, len(rules), 64)]
+    masks = [f"_m{i}" for i in range(len(chunks))]
+    per_item = (
+        df.lazy()
+        .select(["declaration_id", *keep, *(_hit_expr(r) for r in rules)])
+        .select(
+            "declaration_id",
+            *keep,
+            *(_pack(names[64 * i : 64 * i + 64]).alias(m) for i, m in enumerate(masks)),
+        )
+        .collect()
     )
-    score = (
+    runs = declaration_runs(per_item["declaration_id"])
+    if runs is not None and (len(runs) == 0 or int(runs[-1]) + 1 == len(runs)):
+        decl = per_item  # one item per declaration
+    elif runs is not None:
+        first = per_item.filter(runs.is_first_distinct()).select("declaration_id", *keep)
+        if not masks:
+            return _no_rules(first)
+        ors = (
+            per_item.select(masks)
+            .with_columns(runs.alias("_run"))
+            .group_by("_run", maintain_order=True)
+            .agg(pl.col(m).bitwise_or() for m in masks)
+        )
+        decl = first.with_columns(ors.get_columns()[1:])
+    else:
+        decl = per_item.group_by("declaration_id", maintain_order=True).agg(
+            [pl.col(k).first() for k in keep] + [pl.col(m).bitwise_or() for m in masks]
+        )
+    if not rules:
+        return _no_rules(decl)
+    combos = (
+        decl.select(masks)
+        .unique()
+        .with_columns(
+            ((pl.col(masks[i // 64]) & pl.lit(1 << (i % 64), pl.UInt64)) != 0).alias(n)
+            for i, n in enumerate(names)
+        )
+    )
+    combos = combos.with_columns(
+        _score(names, rules).alias("rule_score"),
+        _lane(names, rules).replace_strict(LANE_OF, return_dtype=pl.Utf8).alias("rule_lane"),
+        _listed(names, rules).fill_null("").alias("rules"),
+    )
+    combos = combos.with_row_index("_combo")
+    if len(masks) == 1:
+        index = decl[masks[0]].replace_strict(combos[masks[0]], combos["_combo"])
+    else:
+        index = decl.join(combos, on=masks, how="left", maintain_order="left")["_combo"]
+    per_decl = combos.select(*names, "rule_score", "rule_lane", "rules").select(
+        pl.all().gather(index)
+    )
+    return decl.select("declaration_id", *keep).hstack(per_decl.get_columns())
+
+
+def _pack(names: list[str]) -> pl.Expr:
+    """Up to 64 boolean columns as the bits of one ``UInt64`` (a byte at a time: cheaper)."""
+    parts = [
         pl.sum_horizontal(
-            [pl.col(n).cast(pl.Float64) * r.weight for n, r in zip(names, rules, strict=True)]
-        )
-        if rules
-        else pl.lit(0.0)
-    )
-    lane = (
-        pl.max_horizontal(
-            [
-                pl.when(pl.col(n)).then(SEVERITY[r.lane]).otherwise(0)
-                for n, r in zip(names, rules, strict=True)
-            ]
-        )
-        if rules
-        else pl.lit(0)
-    )
-    listed = (
-        pl.concat_str(
-            [pl.when(pl.col(n)).then(pl.lit(r.id)) for n, r in zip(names, rules, strict=True)],
-            separator=";",
-            ignore_nulls=True,
-        )
-        if rules
-        else pl.lit("")
-    )
+            pl.col(n).cast(pl.UInt8) * pl.lit(1 << j, pl.UInt8)
+            for j, n in enumerate(names[k : k + 8])
+        ).cast(pl.UInt64)
+        * pl.lit(1 << k, pl.UInt64)
+        for k in range(0, len(names), 8)
+    ]
+    return pl.sum_horizontal(parts)
+
+
+def _no_rules(decl: pl.DataFrame) -> pl.DataFrame:
     return decl.with_columns(
-        score.alias("rule_score"),
-        lane.replace_strict(LANE_OF, return_dtype=pl.Utf8).alias("rule_lane"),
-        listed.fill_null("").alias("rules"),
+        pl.lit(0.0).alias("rule_score"),
+        pl.lit(0).replace_strict(LANE_OF, return_dtype=pl.Utf8).alias("rule_lane"),
+        pl.lit("").alias("rules"),
+    )
+
+
+def _score(names: list[str], rules: list[Rule]) -> pl.Expr:
+    return pl.sum_horizontal(
+        [pl.col(n).cast(pl.Float64) * r.weight for n, r in zip(names, rules, strict=True)]
+    )
+
+
+def _lane(names: list[str], rules: list[Rule]) -> pl.Expr:
+    return pl.max_horizontal(
+        [
+            pl.when(pl.col(n)).then(SEVERITY[r.lane]).otherwise(0)
+            for n, r in zip(names, rules, strict=True)
+        ]
+    )
+
+
+def _listed(names: list[str], rules: list[Rule]) -> pl.Expr:
+    return pl.concat_str(
+        [pl.when(pl.col(n)).then(pl.lit(r.id)) for n, r in zip(names, rules, strict=True)],
+        separator=";",
+        ignore_nulls=True,
     )
 
 

@@ -1,7 +1,9 @@
 """Derived features of goods items, as Polars expressions and, for comparison, per row.
 
 Every feature is computed on item rows (one row per goods item); declaration totals are
-window sums over ``declaration_id``. Descriptions are folded the way
+sums over the items with the same ``declaration_id``. ``prepare`` is the fast path (see
+its docstring and ``docs/performance.md``); ``prepare_direct`` the plain one it is tested
+against. Descriptions are folded the way
 ``reference.script.search_key`` folds them (case, Cyrillic to Latin, diacritics,
 punctuation to one space), vectorised with a character table derived from ``search_key``
 itself, and padded with spaces so a keyword matches at the start of a word.
@@ -9,6 +11,8 @@ itself, and padded with spaces so a keyword matches at the start of a word.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +22,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from kalibar.i18n import _
 from kalibar.reference.catalogue import active_catalogue
 from kalibar.reference.script import search_key
 from kalibar.targeting.fields import COLUMNS, HISTORY_COLUMNS
@@ -142,12 +147,59 @@ def _number(col: str, default: float) -> pl.Expr:
 
 
 def prepare(raw: pl.DataFrame) -> pl.DataFrame:
-    """Typed item rows with every derived feature (``raw``: text columns of the file)."""
+    """Typed item rows with every derived feature (``raw``: text columns of the file).
+
+    Equal to :func:`prepare_direct` (tested), but faster on large frames: features of the
+    description and HS code are computed once per distinct (description, HS code) pair
+    and gathered back by the pair's index; numbers and dates take a fast parse first and the
+    general one only when some value needs it; declaration totals are reduced over runs
+    of equal ``declaration_id`` (files list a declaration's items together) and skipped
+    when every declaration has one item.
+    """
+    df = _typed(raw)
+    key = (
+        pl.col("declared_description").cast(pl.Categorical).to_physical().cast(pl.UInt64)
+        * (1 << 32)
+        + pl.col("hs_code").cast(pl.Categorical).to_physical().cast(pl.UInt64)
+    ).alias("_key")
+    keys = df.select(key).to_series()
+    totals, runs = _totals(df["declaration_id"])
+    pairs = (
+        _text_features(
+            df.select(*_PER_PAIR)
+            .with_columns(keys)
+            .unique("_key")
+            .lazy()
+            .with_columns(pl.col(_PER_PAIR).str.strip_chars())
+        )
+        .collect()
+        .with_row_index("_pair")
+    )
+    index = keys.replace_strict(pairs["_key"], pairs["_pair"])
+    per_item = pairs.drop("_key", "_pair").select(pl.all().gather(index))
+    df = df.drop(_PER_PAIR).hstack(per_item.get_columns())
+    if runs is not None:
+        df = df.with_columns(runs.alias("_run"))
+    value_eur = (pl.col("declared_value") * pl.col("_rate")).alias("value_eur")
+    div = _safe_div
+    lf = (
+        df.lazy()
+        .with_columns(value_eur, (pl.col("vehicle_registration") != "").alias("has_vehicle"))
+        .with_columns(
+            div(pl.col("value_eur"), pl.col("quantity")).alias("unit_value"),
+            div(pl.col("gross_weight_kg"), pl.col("quantity")).alias("weight_per_item"),
+            div(pl.col("value_eur"), pl.col("gross_weight_kg")).alias("value_per_kg"),
+            *totals,
+        )
+    )
+    return lf.select(_order(raw.columns)).collect()
+
+
+def prepare_direct(raw: pl.DataFrame) -> pl.DataFrame:
+    """The straightforward computation of :func:`prepare`, row for row (the reference)."""
     missing = [c for c in HISTORY_COLUMNS if c not in raw.columns]
     df = raw.with_columns(pl.lit("").alias(c) for c in missing)
     df = df.with_columns(pl.col(c).cast(pl.Utf8).fill_null("").str.strip_chars() for c in _STRINGS)
-    cat = active_catalogue()
-    decoys = sorted({d.code.replace(".", "") for d in cat.decoy_codes})
     rates = pl.DataFrame({"currency": list(EUR_RATES), "_rate": list(EUR_RATES.values())})
     df = df.with_columns(
         _number("quantity", 1.0).alias("quantity"),
@@ -158,14 +210,11 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
         pl.col(
             ["origin_country", "dispatch_country", "consignor_country", "consignee_country"]
         ).str.to_uppercase(),
-        pl.col("hs_code").str.replace_all(r"[^0-9]", "").alias("_hs"),
-        fold_expr("declared_description").alias("desc_key"),
         pl.col("lodged_at").str.slice(0, 10).str.to_date(strict=False).alias("lodged_date"),
-    ).join(rates, on="currency", how="left")
+    ).join(rates, on="currency", how="left", maintain_order="left")
+    df = _text_features(df.lazy()).collect()
     df = df.with_columns(
         (pl.col("declared_value") * pl.col("_rate").fill_null(1.0)).alias("value_eur"),
-        pl.col("_hs").str.slice(0, 2).alias("hs_chapter"),
-        pl.col("_hs").str.slice(0, 4).alias("hs_heading"),
         (pl.col("vehicle_registration") != "").alias("has_vehicle"),
     )
     div = _safe_div
@@ -176,21 +225,149 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
         pl.len().over("declaration_id").cast(pl.Float64).alias("n_items"),
         pl.col("value_eur").sum().over("declaration_id").alias("total_value_eur"),
         pl.col("gross_weight_kg").sum().over("declaration_id").alias("total_weight_kg"),
+    )
+    return df.select(_order(raw.columns))
+
+
+def _order(columns: list[str]) -> list[str]:
+    """Output columns of ``prepare``: the input's, missing file columns, then features."""
+    head = list(dict.fromkeys([*columns, *HISTORY_COLUMNS]))
+    derived = [
+        "_hs",
+        "desc_key",
+        "lodged_date",
+        "value_eur",
+        "hs_chapter",
+        "hs_heading",
+        "has_vehicle",
+        "unit_value",
+        "weight_per_item",
+        "value_per_kg",
+        "n_items",
+        "total_value_eur",
+        "total_weight_kg",
+        "hs_ch93",
+        "hs_decoy",
+        *(f"kw_{g}" for g in keyword_groups()),
+        "hs_mismatch",
+    ]
+    return [c for c in head if c not in derived] + derived
+
+
+#: Stripped with the other features of the pair, once per distinct pair.
+_PER_PAIR = ("declared_description", "hs_code")
+
+
+def _typed(raw: pl.DataFrame) -> pl.DataFrame:
+    """Stripped text (but ``_PER_PAIR``), numbers, codes in their case, ``lodged_date``
+    and the EUR ``_rate`` of the currency."""
+    missing = [c for c in HISTORY_COLUMNS if c not in raw.columns]
+    text = [pl.col(c).cast(pl.Utf8).fill_null("") for c in _STRINGS if c in raw.columns]
+    strings = [t if t.meta.output_name() in _PER_PAIR else t.str.strip_chars() for t in text]
+    numbers = {"quantity": 1.0, "gross_weight_kg": 0.0, "declared_value": 0.0}
+    lodged = pl.col("lodged_at").str.slice(0, 10)
+    df = (
+        raw.lazy()
+        .with_columns(pl.lit("").alias(c) for c in missing)
+        .with_columns(strings)
+        .with_columns(
+            *(pl.col(c).cast(pl.Float64, strict=False).alias(f"_f_{c}") for c in numbers),
+            pl.col("currency").str.to_uppercase().replace("", "EUR").alias("currency"),
+            pl.col(["flow", "item_category", "transport_mode"]).str.to_lowercase(),
+            pl.col(
+                ["origin_country", "dispatch_country", "consignor_country", "consignee_country"]
+            ).str.to_uppercase(),
+            lodged.str.to_date("%Y-%m-%d", strict=False).alias("lodged_date"),
+        )
+        .with_columns(
+            pl.col("currency")
+            .replace_strict(EUR_RATES, default=1.0, return_dtype=pl.Float64)
+            .alias("_rate")
+        )
+        .collect()
+    )
+    # A plain float parse covers well-formed files; a column with a value it cannot read
+    # ("1 234,5", " 7 ") takes the general parse of ``_number``.
+    check = df.select(
+        *(
+            (pl.col(f"_f_{c}").is_null() & (pl.col(c).cast(pl.Utf8).fill_null("") != ""))
+            .any()
+            .alias(c)
+            for c in numbers
+        ),
+        (pl.col("lodged_date").is_null() & (lodged != "")).any().alias("lodged_at"),
+    ).row(0, named=True)
+    fixes = [
+        _number(c, default).alias(c) if check[c] else pl.col(f"_f_{c}").fill_null(default).alias(c)
+        for c, default in numbers.items()
+    ]
+    if check["lodged_at"]:  # not all ISO: let Polars infer the format, as prepare_direct
+        fixes.append(lodged.str.to_date(strict=False).alias("lodged_date"))
+    return df.with_columns(fixes).drop(*(f"_f_{c}" for c in numbers))
+
+
+def _text_features(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Features of (``declared_description``, ``hs_code``): folded key, keyword groups,
+    HS chapter/heading, chapter 93, decoy heading, HS code vs description mismatch."""
+    decoys = sorted({d.code.replace(".", "") for d in active_catalogue().decoy_codes})
+    groups = keyword_groups()
+    lf = lf.with_columns(
+        pl.col("hs_code").str.replace_all(r"[^0-9]", "").alias("_hs"),
+        fold_expr("declared_description").alias("desc_key"),
+    ).with_columns(
+        pl.col("_hs").str.slice(0, 2).alias("hs_chapter"),
+        pl.col("_hs").str.slice(0, 4).alias("hs_heading"),
+    )
+    lf = lf.with_columns(
         (pl.col("hs_chapter") == "93").alias("hs_ch93"),
         pl.col("hs_heading").is_in(decoys).alias("hs_decoy"),
+        *(
+            pl.col("desc_key").str.contains_any(list(g.terms)).alias(f"kw_{g.name}")
+            for g in groups.values()
+        ),
     )
-    groups = keyword_groups()
-    kw = [
-        pl.col("desc_key").str.contains_any(list(g.terms)).alias(f"kw_{g.name}")
-        for g in groups.values()
-    ]
-    df = df.with_columns(kw)
     mismatch = [
         pl.col(f"kw_{g.name}") & ~_starts_any("_hs", g.hs) & (pl.col("_hs") != "")
         for g in groups.values()
         if g.hs
     ]
-    return df.with_columns(pl.any_horizontal(mismatch).alias("hs_mismatch")).drop("_rate")
+    return lf.with_columns(
+        (pl.any_horizontal(mismatch) if mismatch else pl.lit(False)).alias("hs_mismatch")
+    )
+
+
+def declaration_runs(ids: pl.Series) -> pl.Series | None:
+    """A run number per row when each declaration's items are contiguous, else ``None``.
+
+    Runs of equal ids are cheap to find; they are the declarations when the ids are sorted
+    or when there are as many distinct ids as runs.
+    """
+    runs = ids.rle_id()
+    count = int(runs[-1]) + 1 if len(runs) else 0
+    if ids.is_sorted() or count == ids.n_unique():
+        return runs
+    return None
+
+
+def _totals(ids: pl.Series) -> tuple[list[pl.Expr], pl.Series | None]:
+    """Expressions of the declaration totals, and the ``_run`` column they need if any."""
+    names = ("n_items", "total_value_eur", "total_weight_kg")
+    runs = declaration_runs(ids)
+    if runs is not None and (len(runs) == 0 or int(runs[-1]) + 1 == len(runs)):
+        # one item per declaration: the totals are the item's own values
+        exprs = [
+            pl.lit(1.0).alias(names[0]),
+            pl.col("value_eur").alias(names[1]),
+            pl.col("gross_weight_kg").alias(names[2]),
+        ]
+        return exprs, None
+    key = "declaration_id" if runs is None else "_run"
+    exprs = [
+        pl.len().over(key).cast(pl.Float64).alias(names[0]),
+        pl.col("value_eur").sum().over(key).alias(names[1]),
+        pl.col("gross_weight_kg").sum().over(key).alias(names[2]),
+    ]
+    return exprs, runs
 
 
 def _safe_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -208,6 +385,9 @@ def read_frame(path: Path, *, encoding: str | None = None) -> pl.DataFrame:
     """A declarations or history file as text columns (CSV in any regional encoding, JSON)."""
     from kalibar.targeting.io_import import open_declarations
 
+    fast = _read_utf8_csv(path, encoding)
+    if fast is not None:
+        return fast
     src = open_declarations(path, encoding=encoding)
     if src.kind == "json":
         rows = [{k: v for k, v in r.items()} for _n, r in src.rows()]
@@ -221,6 +401,47 @@ def read_frame(path: Path, *, encoding: str | None = None) -> pl.DataFrame:
     return pl.read_csv(
         data, separator=src.delimiter, infer_schema=False, truncate_ragged_lines=False
     )
+
+
+def _read_utf8_csv(path: Path, encoding: str | None) -> pl.DataFrame | None:
+    """A UTF-8 CSV straight through Polars' reader, or ``None`` to take the general path.
+
+    ``open_declarations`` reads the whole file in Python to detect its encoding; here only
+    the header block is looked at (delimiter and header checked the same way) and Polars
+    validates the UTF-8 as it reads. A file that is not UTF-8 fails that and is read again
+    by the general path (which picks cp1250/cp1251), as is anything not plainly CSV.
+    """
+    from kalibar.errors import Invalid
+    from kalibar.records import io_read
+    from kalibar.targeting.io_import import header_problems
+
+    try:
+        if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+            return None
+    except LookupError:
+        return None
+    if path.suffix.lower() in (".json", ".xlsx"):
+        return None
+    with path.open("rb") as fh:
+        first = fh.read(io_read._SAMPLE)
+    if first.startswith(b"PK\x03\x04") or first.lstrip()[:1] == b"[":
+        return None
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(first, final=False)
+    except UnicodeDecodeError:
+        return None
+    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    delimiter = io_read._delimiter(first_line)
+    header = io_read._trim_header(next(csv.reader([first_line], delimiter=delimiter), []))
+    problems = header_problems(header)
+    if problems:
+        raise Invalid(_("%(file)s: the header row is not valid.") % {"file": path.name}, problems)
+    try:
+        return pl.read_csv(
+            path, separator=delimiter, infer_schema=False, truncate_ragged_lines=False
+        )
+    except pl.exceptions.ComputeError:
+        return None
 
 
 # ------------------------------------------------------------------ row by row

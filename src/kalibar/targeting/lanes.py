@@ -15,7 +15,6 @@ random control sample.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -100,60 +99,57 @@ def assign(decl: pl.DataFrame, policy: LanePolicy) -> pl.DataFrame:
 
 
 def _apply_capacity(df: pl.DataFrame, policy: LanePolicy) -> pl.DataFrame:
+    """Demote what exceeds each lane's quota, lane by lane from red down.
+
+    Only the declarations asking for a lane with a rate are ranked (by score, highest
+    first, ties in file order); the group sizes come from one ``group_by``.
+    """
     if not policy.rates:
         return df
-    groups = df.select("office", "flow").unique()
-    caps = groups.with_columns(
-        [
-            pl.struct("office", "flow")
-            .map_elements(
-                _rate_of(policy, lane),
-                return_dtype=pl.Float64,
-            )
-            .alias(f"_rate_{lane}")
-            for lane in _ORDER
-        ]
-    )
-    df = df.join(caps, on=["office", "flow"], how="left")
-    size = pl.len().over("office", "flow")
+    groups = df.group_by("office", "flow").agg(pl.len().alias("_size"))
     for lane in _ORDER:
+        rates = [policy.rate(o, f, lane) for o, f in groups.select("office", "flow").iter_rows()]
+        if all(r is None for r in rates):
+            continue
         sev = SEVERITY[lane]
-        rate = pl.col(f"_rate_{lane}")
-        quota = (rate * size).ceil()
-        rank = (
-            pl.col("score")
-            .rank("ordinal", descending=True)
-            .over("office", "flow", pl.col("_sev") == sev)
+        caps = groups.with_columns(pl.Series("_rate", rates, dtype=pl.Float64))
+        asking = (
+            df.select("office", "flow", "score", "_sev")
+            .with_row_index("_row")
+            .filter(pl.col("_sev") == sev)
+            .join(caps, on=["office", "flow"], how="left", maintain_order="left")
         )
-        over = (pl.col("_sev") == sev) & rate.is_not_null() & (rank > quota)
+        rank = pl.col("score").rank("ordinal", descending=True).over("office", "flow")
+        quota = (pl.col("_rate") * pl.col("_size")).ceil()
+        rows = asking.filter(pl.col("_rate").is_not_null() & (rank > quota))["_row"]
+        if rows.is_empty():
+            continue
+        over = pl.zeros(df.height, pl.Boolean, eager=True).alias("_over").scatter(rows, True)
         lower = LANE_OF[sev - 1]
-        df = df.with_columns(
-            pl.when(over).then(sev - 1).otherwise(pl.col("_sev")).alias("_sev"),
-            pl.when(over)
-            .then(
-                pl.concat_str(
-                    [
-                        pl.col("_capacity"),
-                        pl.when(pl.col("_capacity") == "")
-                        .then(pl.lit("capacity:"))
-                        .otherwise(pl.lit(">")),
-                        pl.when(pl.col("_capacity") == "")
-                        .then(pl.lit(f"{lane}>{lower}"))
-                        .otherwise(pl.lit(lower)),
-                    ]
+        df = (
+            df.with_columns(over)
+            .with_columns(
+                pl.when("_over").then(sev - 1).otherwise(pl.col("_sev")).alias("_sev"),
+                pl.when("_over")
+                .then(
+                    pl.concat_str(
+                        [
+                            pl.col("_capacity"),
+                            pl.when(pl.col("_capacity") == "")
+                            .then(pl.lit("capacity:"))
+                            .otherwise(pl.lit(">")),
+                            pl.when(pl.col("_capacity") == "")
+                            .then(pl.lit(f"{lane}>{lower}"))
+                            .otherwise(pl.lit(lower)),
+                        ]
+                    )
                 )
+                .otherwise(pl.col("_capacity"))
+                .alias("_capacity"),
             )
-            .otherwise(pl.col("_capacity"))
-            .alias("_capacity"),
+            .drop("_over")
         )
-    return df.drop([f"_rate_{lane}" for lane in _ORDER])
-
-
-def _rate_of(policy: LanePolicy, lane: str) -> Callable[[dict[str, str]], float | None]:
-    def rate(group: dict[str, str]) -> float | None:
-        return policy.rate(group["office"], group["flow"], lane)
-
-    return rate
+    return df
 
 
 def quota(n: int, rate: float) -> int:

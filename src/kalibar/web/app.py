@@ -30,6 +30,8 @@ from kalibar.records import views as records_views
 from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.reference import api as reference_api
 from kalibar.reference import views as reference_views
+from kalibar.targeting import api as targeting_api
+from kalibar.targeting import views as targeting_views
 from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
@@ -50,6 +52,7 @@ API_ROUTERS: list[APIRouter] = [
     matching_api.router,
     indicators_api.router,
     tracing_api.router,
+    targeting_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     home.router,
@@ -63,6 +66,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     matching_views.router,
     indicators_views.router,
     tracing_views.router,
+    targeting_views.router,
 ]
 #: Label tables the slices contribute to every template.
 TEMPLATE_GLOBALS = [RECORD_LABELS, TRACING_LABELS]

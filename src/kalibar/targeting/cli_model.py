@@ -1,0 +1,183 @@
+"""``kalibar targeting watchlist add|import|list``, ``train`` and ``score``.
+
+Registered on the ``targeting`` Typer app of ``targeting/cli.py`` (imported at its bottom).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import typer
+
+from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.errors import Invalid
+from kalibar.i18n import _, use_language
+from kalibar.targeting.cli import app
+
+watchlist_app = typer.Typer(
+    help="Watchlists of persons, companies, addresses, phones and vehicle plates.",
+    no_args_is_help=True,
+)
+app.add_typer(watchlist_app, name="watchlist")
+
+
+@watchlist_app.command("add")
+@handle_errors
+def watchlist_add(
+    kind: str = typer.Argument(..., help="person, company, address, phone or plate."),
+    name: str = typer.Argument(..., help="Name, address, phone number or plate."),
+    agency: str = typer.Option(..., help="Owner agency (e.g. BA-UIO)."),
+    country: str = typer.Option("", help="Country of the person or company (ISO code)."),
+    note: str = typer.Option("", help="Why it is listed (shown to officers)."),
+    distribution: str = typer.Option("agency", help="agency, national, partners or group."),
+) -> None:
+    """Add one watchlist entry."""
+    from kalibar.records.cli import cli_actor
+    from kalibar.targeting.watchlists import add_entry
+
+    with command_session() as s:
+        actor = cli_actor(s, agency)
+        entry = add_entry(
+            s,
+            actor=actor,
+            kind=kind,
+            name=name,
+            country=country,
+            note=note,
+            distribution=distribution,
+        )
+        ident = str(entry.uuid)
+    console.print(_("watchlist entry %(id)s added") % {"id": ident})
+
+
+@watchlist_app.command("import")
+def watchlist_import(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV: kind,name,country,note"
+    ),
+    agency: str = typer.Option(..., help="Owner agency (e.g. BA-UIO)."),
+    distribution: str = typer.Option("agency", help="agency, national, partners or group."),
+) -> None:
+    """Import watchlist entries from CSV; one bad row rejects the whole file."""
+    from kalibar.records.cli import cli_actor, print_errors
+    from kalibar.targeting.watchlists import import_entries, read_csv
+
+    with use_language(None):
+        try:
+            rows = read_csv(file)
+            with command_session() as s:
+                n = import_entries(
+                    s, actor=cli_actor(s, agency), rows=rows, distribution=distribution
+                )
+        except Invalid as exc:
+            err_console.print(f"[red]{_('error')}:[/red] {exc.message}")
+            print_errors(file.name, exc.details)
+            raise typer.Exit(1) from exc
+        console.print(_("%(n)d watchlist entries imported") % {"n": n})
+
+
+@watchlist_app.command("list")
+@handle_errors
+def watchlist_list(
+    agency: str = typer.Option(..., help="List what this agency may see."),
+    kind: str = typer.Option(None, help="Only this kind."),
+    limit: int = typer.Option(100, help="At most this many, newest first."),
+) -> None:
+    """Watchlist entries visible to an agency."""
+    from rich.table import Table
+
+    from kalibar.records.cli import cli_actor
+    from kalibar.targeting.watchlists import list_entries
+
+    with command_session() as s:
+        entries = list_entries(s, actor=cli_actor(s, agency), kind=kind, limit=limit)
+        table = Table(_("kind"), _("name"), _("country"), _("note"), _("distribution"), "uuid")
+        for e in entries:
+            table.add_row(e.kind, e.name, e.country, e.note, e.distribution, str(e.uuid))
+    console.print(table)
+
+
+@app.command("train")
+@handle_errors
+def train_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="History file."),
+    model_dir: Path = typer.Option(
+        None, help="Folder of model versions (default: KALIBAR_DATA_DIR/models/targeting)."
+    ),
+    rules: Path = typer.Option(None, help="Rules to compare with (default: the starter set)."),
+    seed: int = typer.Option(0, help="Seed of the model and of tie-breaking."),
+    test: float = typer.Option(0.2, help="Newest share of inspected declarations held out."),
+) -> None:
+    """Train, calibrate and store a risk model; report precision@k and recall@k."""
+    from rich.table import Table
+
+    from kalibar.targeting.features import read_frame
+    from kalibar.targeting.rules import load_rules
+    from kalibar.targeting.training import train
+
+    started = time.perf_counter()
+    model, meta = train(read_frame(file), rules=load_rules(rules), seed=seed, test=test)
+    folder = model.save(model_dir)
+    elapsed = time.perf_counter() - started
+    periods = meta["periods"]
+    for name in ("train", "valid", "test"):
+        p = periods[name]
+        console.print(
+            _("%(part)s: %(from)s – %(to)s, %(n)d inspected, %(hits)d with findings")
+            % {
+                "part": name,
+                "from": p["from"],
+                "to": p["to"],
+                "n": p["inspected"],
+                "hits": p["hits"],
+            }
+        )
+    table = Table(_("held-out period"), "precision@1%", "recall@1%", "precision@5%", "recall@5%")
+    for row in meta["metrics"]:
+        table.add_row(
+            row["method"],
+            *(f"{row[c]:.1%}" for c in ("precision@1%", "recall@1%", "precision@5%", "recall@5%")),
+        )
+    console.print(table)
+    console.print(
+        _("model %(version)s stored in %(folder)s (%(s).1f s)")
+        % {"version": model.version, "folder": folder, "s": elapsed}
+    )
+
+
+@app.command("score")
+@handle_errors
+def score_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Declarations file."),
+    out: Path = typer.Option(..., help="Where to write declaration_id, score, top_features."),
+    model: str = typer.Option("latest", help="Model version (default: the newest)."),
+    model_dir: Path = typer.Option(None, help="Folder of model versions."),
+    explain_top: int = typer.Option(
+        None, help="Explain only this many highest scores (default: all)."
+    ),
+) -> None:
+    """Score declarations with a stored model, with each score's top contributing features."""
+    from kalibar.targeting.features import read_frame
+    from kalibar.targeting.model import load_model
+
+    risk = load_model(model, model_dir)
+    started = time.perf_counter()
+    scores = risk.score(read_frame(file), explain_top=explain_top)
+    scores.with_columns(scores["score"].round(4)).write_csv(out)
+    console.print(
+        _("%(n)d declarations scored with model %(version)s in %(s).1f s")
+        % {"n": scores.height, "version": risk.version, "s": time.perf_counter() - started}
+    )
+
+
+@app.command("models")
+@handle_errors
+def models_cmd(model_dir: Path = typer.Option(None, help="Folder of model versions.")) -> None:
+    """Stored model versions with their held-out metrics."""
+    from kalibar.targeting.model import load_model, versions
+
+    for v in versions(model_dir):
+        meta = load_model(v, model_dir).metadata
+        console.print(v, json.dumps(meta.get("metrics", []), ensure_ascii=False))

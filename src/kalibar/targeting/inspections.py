@@ -1,0 +1,400 @@
+"""Screening declarations from the API and the upload page, and storing them with their
+lane so they reach the inspection worklist.
+
+The rules are the active starter rules, loaded once per process. Scoring goes through
+``screen.screen`` (features, rules, lanes) — the same code as ``kalibar targeting
+screen``; this module only turns declarations into the item frame it reads, checks them
+with the file rules (``fields.parse_row``), and writes what a caller asks to keep. Like
+every service it never commits.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kalibar.agencies.models import Agency
+from kalibar.auth.actor import Actor
+from kalibar.db.base import Distribution, utcnow
+from kalibar.errors import Forbidden, Invalid
+from kalibar.i18n import _
+from kalibar.targeting.engine import evaluate_rows
+from kalibar.targeting.features import read_frame
+from kalibar.targeting.fields import COLUMNS, DECLARATION_COLUMNS, ITEM_COLUMNS, parse_row
+from kalibar.targeting.inspection_models import Screening
+from kalibar.targeting.io_import import ImportReport, import_declarations
+from kalibar.targeting.lanes import LanePolicy, assign
+from kalibar.targeting.models import Declaration, DeclarationItem
+from kalibar.targeting.rules import Rule, load_rules
+from kalibar.targeting.schemas import DeclarationIn
+from kalibar.targeting.screen import screen
+
+#: Share of declarations drawn for the random control sample.
+RANDOM_RATE = 0.01
+#: Up to this many declarations a request is evaluated row by row (see ``screen_parsed``).
+SMALL_BATCH = 32
+_CHUNK = 1000
+
+
+@dataclass
+class Result:
+    declaration_id: str
+    score: float
+    lane: str
+    reasons: list[str]
+    rules: list[str]
+    random: bool
+    model_score: float | None = None
+    uuid: UUID | None = None
+
+    def instructions(self) -> list[dict[str, str]]:
+        return instructions_for(self.rules)
+
+
+@dataclass
+class Parsed:
+    """Declarations checked with the file rules: ORM-ready values, the item rows as text
+    (declaration id → rows) and optional model scores."""
+
+    declarations: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
+    rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    scores: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The item frame ``screen`` reads (text columns, optional ``score``)."""
+        items = [r for rows in self.rows.values() for r in rows]
+        frame = pl.DataFrame(items, schema={c: pl.Utf8 for c in COLUMNS})
+        if any(v is not None for v in self.scores.values()):
+            frame = frame.with_columns(
+                pl.Series(
+                    "score",
+                    [self.scores[r["declaration_id"]] for r in items],
+                    dtype=pl.Float64,
+                )
+            )
+        return frame
+
+
+@lru_cache(maxsize=1)
+def active_rule_set() -> tuple[Rule, ...]:
+    """The active starter rules, parsed once per process."""
+    return tuple(r for r in load_rules() if r.active)
+
+
+@lru_cache(maxsize=1)
+def _rules_by_id() -> dict[str, Rule]:
+    return {r.id: r for r in load_rules()}
+
+
+def default_policy() -> LanePolicy:
+    return LanePolicy(random_rate=RANDOM_RATE, seed=0)
+
+
+def instructions_for(rule_ids: list[str]) -> list[dict[str, str]]:
+    """Rationale and officer instructions of the rules hit, most severe lane first."""
+    known = _rules_by_id()
+    order = {"red": 0, "yellow": 1, "blue": 2, "green": 3}
+    rules = sorted((known[r] for r in rule_ids if r in known), key=lambda r: order[r.lane])
+    return [
+        {
+            "rule": r.id,
+            "lane": r.lane,
+            "rationale": r.rationale,
+            "instructions": r.instructions,
+        }
+        for r in rules
+    ]
+
+
+def split_reasons(reasons: str) -> list[str]:
+    """``rules:A;B;score:0.4;random`` → ``["rules:A;B", "score:0.4", "random"]``: one
+    token per reason; the rule ids stay together under ``rules:``."""
+    out: list[str] = []
+    for part in (t for t in reasons.split(";") if t):
+        if out and out[-1].startswith("rules:") and ":" not in part and part != "random":
+            out[-1] += ";" + part
+        else:
+            out.append(part)
+    return out
+
+
+# ------------------------------------------------------------------ from the API
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def parse_declarations(decls: list[DeclarationIn]) -> Parsed:
+    """Check every declaration with the file rules; all errors with their JSON paths."""
+    errors: list[dict[str, Any]] = []
+    out = Parsed()
+    seen: dict[str, int] = {}
+    for i, decl in enumerate(decls):
+        head = decl.model_dump(exclude={"items", "score"})
+        if decl.declaration_id in seen:
+            errors.append(
+                {
+                    "field": f"declarations.{i}.declaration_id",
+                    "value": decl.declaration_id,
+                    "message": _("the same declaration_id appears twice (first at %(n)d)")
+                    % {"n": seen[decl.declaration_id]},
+                }
+            )
+            continue
+        seen[decl.declaration_id] = i
+        values: dict[str, Any] = {}
+        items: list[dict[str, Any]] = []
+        rows: list[dict[str, str]] = []
+        for j, item in enumerate(decl.items):
+            raw = {k: _text(v) for k, v in head.items()}
+            raw.update({k: _text(v) for k, v in item.model_dump().items()})
+            parsed = parse_row(raw, history=False)
+            for exc in parsed.errors:
+                where = (
+                    f"declarations.{i}.items.{j}.{exc.field}"
+                    if exc.field in ITEM_COLUMNS
+                    else f"declarations.{i}.{exc.field}"
+                )
+                errors.append({"field": where, "value": exc.value, "message": exc.message})
+            if parsed.errors:
+                continue
+            values = parsed.declaration
+            items.append(parsed.item)
+            rows.append(
+                {
+                    c: _text(parsed.item[c] if c in ITEM_COLUMNS else parsed.declaration[c])
+                    for c in COLUMNS
+                }
+            )
+        if items:
+            out.declarations.append((values, items))
+            out.rows[decl.declaration_id] = rows
+            out.scores[decl.declaration_id] = decl.score
+    if errors:
+        raise Invalid(_("The request is not valid."), errors)
+    return out
+
+
+def screen_frame(items: pl.DataFrame, *, policy: LanePolicy | None = None) -> list[Result]:
+    """Item rows (text columns, optional ``score``) → one result per declaration."""
+    lanes = screen(items, rules=list(active_rule_set()), policy=policy or default_policy())
+    return _results(lanes)
+
+
+def screen_parsed(parsed: Parsed, *, policy: LanePolicy | None = None) -> list[Result]:
+    """Screen checked declarations. A few (the API's usual one) take the row-by-row rule
+    evaluation of ``engine.evaluate_rows`` — the same rules, the same answers, without
+    the fixed cost of a Polars plan — and then ``lanes.assign`` as a batch does."""
+    if len(parsed.rows) > SMALL_BATCH:
+        return screen_frame(parsed.frame, policy=policy)
+    rules = list(active_rule_set())
+    hits = evaluate_rows(parsed.rows, rules)
+    keys = list(parsed.rows)
+    columns: dict[str, Any] = {
+        "declaration_id": keys,
+        "office": [parsed.rows[k][0]["office"] for k in keys],
+        "flow": [parsed.rows[k][0]["flow"] for k in keys],
+        "rule_score": [float(hits[k][0]) for k in keys],
+        "rule_lane": [hits[k][1] for k in keys],
+        "rules": [";".join(hits[k][2]) for k in keys],
+    }
+    schema: dict[str, Any] = {
+        "declaration_id": pl.Utf8,
+        "office": pl.Utf8,
+        "flow": pl.Utf8,
+        "rule_score": pl.Float64,
+        "rule_lane": pl.Utf8,
+        "rules": pl.Utf8,
+    }
+    if any(v is not None for v in parsed.scores.values()):
+        columns["score"] = [parsed.scores[k] for k in keys]
+        schema["score"] = pl.Float64
+    decl = pl.DataFrame(columns, schema=schema)
+    return _results(assign(decl, policy or default_policy()))
+
+
+def _results(lanes: pl.DataFrame) -> list[Result]:
+    model = "model_score" in lanes.columns
+    cols = ["declaration_id", "score", "lane", "reasons", "rules", "random"]
+    if model:
+        cols.append("model_score")
+    return [
+        Result(
+            declaration_id=row[0],
+            score=round(float(row[1] or 0.0), 3),
+            lane=row[2],
+            reasons=split_reasons(row[3] or ""),
+            rules=[r for r in (row[4] or "").split(";") if r],
+            random=bool(row[5]),
+            model_score=float(row[6]) if model and row[6] is not None else None,
+        )
+        for row in lanes.select(cols).iter_rows()
+    ]
+
+
+def screen_declarations(
+    session: Session, *, actor: Actor, declarations: list[DeclarationIn], store: bool = False
+) -> list[Result]:
+    """Screen declarations from the API; with ``store``, keep them with their lane."""
+    parsed = parse_declarations(declarations)
+    results = screen_parsed(parsed)
+    if store:
+        _store(session, actor=actor, parsed=parsed, results=results)
+    return results
+
+
+def _own_agency(session: Session, actor: Actor) -> Agency:
+    if actor.agency_id is None:
+        raise Forbidden(_("Only members of an agency may store declarations."))
+    return session.get_one(Agency, actor.agency_id)
+
+
+def existing_ids(session: Session, agency_id: int, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found.update(
+            session.execute(
+                select(Declaration.declaration_id).where(
+                    Declaration.owner_agency_id == agency_id,
+                    Declaration.declaration_id.in_(chunk),
+                )
+            ).scalars()
+        )
+    return found
+
+
+def _store(session: Session, *, actor: Actor, parsed: Parsed, results: list[Result]) -> None:
+    agency = _own_agency(session, actor)
+    by_id = {r.declaration_id: r for r in results}
+    ids = [d["declaration_id"] for d, _items in parsed.declarations]
+    taken = existing_ids(session, agency.id, ids)
+    if taken:
+        raise Invalid(
+            _("%(n)d declarations were already stored for the agency; nothing was stored.")
+            % {"n": len(taken)},
+            [
+                {
+                    "field": f"declarations.{i}.declaration_id",
+                    "value": key,
+                    "message": _("this declaration was already imported for the agency"),
+                }
+                for i, key in enumerate(ids)
+                if key in taken
+            ],
+        )
+    now = utcnow()
+    for n, (decl, items) in enumerate(parsed.declarations, start=1):
+        row = Declaration(
+            owner_agency_id=agency.id,
+            owner_country=agency.country_code,
+            distribution=Distribution.national.value,
+            **{k: v for k, v in decl.items() if k in DECLARATION_COLUMNS},
+        )
+        row.items = [DeclarationItem(line=i, **item) for i, item in enumerate(items, start=1)]
+        session.add(row)
+        result = by_id[decl["declaration_id"]]
+        session.add(_screening(row, result, actor, now))
+        if n % 500 == 0:
+            session.flush()
+    session.flush()
+    _attach_uuids(session, agency.id, results)
+
+
+def _screening(row: Declaration, result: Result, actor: Actor, now: datetime) -> Screening:
+    return Screening(
+        declaration=row,
+        score=result.score,
+        lane=result.lane,
+        rules=";".join(result.rules),
+        random=result.random,
+        model_score=result.model_score,
+        reasons=";".join(result.reasons),
+        screened_by=actor.username,
+        screened_at=now,
+    )
+
+
+def _attach_uuids(session: Session, agency_id: int, results: list[Result]) -> None:
+    by_id = {r.declaration_id: r for r in results}
+    keys = list(by_id)
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        rows = session.execute(
+            select(Declaration.declaration_id, Declaration.uuid).where(
+                Declaration.owner_agency_id == agency_id, Declaration.declaration_id.in_(chunk)
+            )
+        )
+        for key, uid in rows:
+            by_id[key].uuid = uid
+
+
+# ------------------------------------------------------------------ from a file
+
+
+@dataclass
+class UploadReport:
+    report: ImportReport
+    lanes: dict[str, int]
+
+
+def import_and_screen(
+    session: Session, *, actor: Actor, source: Path, filename: str, encoding: str | None = None
+) -> UploadReport:
+    """Import a declarations file for the caller's agency (atomic, as the CLI does), then
+    screen it and store each declaration's lane."""
+    agency = _own_agency(session, actor)
+    report = import_declarations(
+        session,
+        actor=actor,
+        source=source,
+        filename=filename,
+        agency_code=agency.code,
+        encoding=encoding,
+    )
+    results = screen_frame(read_frame(source, encoding=encoding))
+    _attach_uuids(session, agency.id, results)
+    now = utcnow()
+    lanes = {"red": 0, "yellow": 0, "blue": 0, "green": 0}
+    for n, result in enumerate(results, start=1):
+        decl = session.get_one(Declaration, result.uuid)
+        session.add(_screening(decl, result, actor, now))
+        lanes[result.lane] = lanes.get(result.lane, 0) + 1
+        if n % 500 == 0:
+            session.flush()
+    session.flush()
+    return UploadReport(report=report, lanes=lanes)
+
+
+def save_upload(upload: Any, folder: Path) -> Path:
+    """Copy an uploaded file into ``folder`` (a private temporary folder)."""
+    path = folder / Path(upload.filename or "declarations.csv").name
+    with path.open("wb") as fh:
+        shutil.copyfileobj(upload.file, fh)
+    return path
+
+
+def upload_and_screen(
+    session: Session, *, actor: Actor, upload: Any, encoding: str | None = None
+) -> UploadReport:
+    with tempfile.TemporaryDirectory(prefix="kalibar-declarations-") as tmp:
+        path = save_upload(upload, Path(tmp))
+        return import_and_screen(
+            session, actor=actor, source=path, filename=path.name, encoding=encoding
+        )

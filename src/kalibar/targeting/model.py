@@ -1,0 +1,226 @@
+"""The learned risk score: declaration features, a stored versioned model, scores with reasons.
+
+Features (one row per declaration, from ``features.prepare`` item rows): numeric totals,
+extremes of the per-item ratios (unit value, weight per item, value per kg), the boolean
+flags (HS chapter 93, decoy heading, HS/description mismatch, vehicle, every keyword
+group) as 0/1, and small-cardinality text fields (flow, office, item category, transport
+mode, countries, HS chapter and heading) as categories — the ``CATEGORY_LIMIT`` most
+frequent values in training, the rest "other" — which the gradient boosting splits natively.
+
+Top contributing features ("occlusion"): for each scored row and each feature, the row's
+value is replaced by a reference value (the training median for numbers, missing for
+categories) and the drop of the calibrated score is that feature's contribution; the
+largest positive drops are reported. It is one-at-a-time, so interacting features share
+credit unevenly, and it costs one prediction per feature and row (``explain_top`` limits
+it to the highest scores). It is an approximation, not SHAP values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import polars as pl
+from threadpoolctl import threadpool_limits
+
+from kalibar.config import get_settings
+from kalibar.errors import NotFound
+from kalibar.targeting.features import keyword_groups, prepare
+
+NUMERIC_SUM = ("quantity", "gross_weight_kg", "value_eur")
+NUMERIC_EXTREMES = ("unit_value", "weight_per_item", "value_per_kg")
+FLAGS = ("hs_ch93", "hs_decoy", "hs_mismatch", "has_vehicle")
+CATEGORICAL = (
+    "flow",
+    "office",
+    "item_category",
+    "transport_mode",
+    "dispatch_country",
+    "consignor_country",
+    "consignee_country",
+    "origin_country",
+    "hs_chapter",
+    "hs_heading",
+)
+CATEGORY_LIMIT = 60
+#: Below this many rows the OpenMP pool of the boosting runs on one thread: on small
+#: batches (and on a busy 2-core host) thread hand-offs cost far more than they save.
+PARALLEL_ROWS = 200_000
+MODEL_FILE = "model.joblib"
+META_FILE = "metadata.json"
+
+
+def threads(rows: int) -> threadpool_limits:
+    """Context limiting OpenMP threads for a batch of ``rows`` (see ``PARALLEL_ROWS``)."""
+    return threadpool_limits(limits=1 if rows < PARALLEL_ROWS else None, user_api="openmp")
+
+
+def model_root(model_dir: Path | None = None) -> Path:
+    return model_dir or get_settings().data_dir / "models" / "targeting"
+
+
+def declaration_features(items: pl.DataFrame, *, prepared: bool = False) -> pl.DataFrame:
+    """One row per declaration: ``declaration_id``, ``lodged_at``, numeric and text features
+    (and ``inspected``/``outcome`` when present)."""
+    df = items if prepared else prepare(items)
+    kw = [f"kw_{g}" for g in keyword_groups()]
+    keep = [c for c in ("inspected", "outcome") if c in df.columns]
+    aggs: list[pl.Expr] = [pl.col("lodged_at").first()]
+    aggs += [pl.col(c).first() for c in keep]
+    aggs += [pl.col("n_items").first()]
+    aggs += [pl.col(c).sum().alias(f"{c}_sum") for c in NUMERIC_SUM]
+    for c in NUMERIC_EXTREMES:
+        aggs += [pl.col(c).max().alias(f"{c}_max"), pl.col(c).min().alias(f"{c}_min")]
+    aggs += [pl.col(c).any().cast(pl.Float64).alias(c) for c in (*FLAGS, *kw)]
+    aggs += [pl.col(c).first().cast(pl.Utf8).fill_null("") for c in CATEGORICAL]
+    return df.group_by("declaration_id", maintain_order=True).agg(aggs)
+
+
+def numeric_columns() -> list[str]:
+    kw = [f"kw_{g}" for g in keyword_groups()]
+    cols = ["n_items", *(f"{c}_sum" for c in NUMERIC_SUM)]
+    for c in NUMERIC_EXTREMES:
+        cols += [f"{c}_max", f"{c}_min"]
+    return [*cols, *FLAGS, *kw]
+
+
+@dataclass
+class Encoder:
+    """Turns declaration features into the model's matrix (categories as small integers)."""
+
+    numeric: list[str]
+    categories: dict[str, list[str]]
+    reference: list[float] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.numeric, *self.categories]
+
+    @property
+    def categorical_mask(self) -> list[bool]:
+        return [False] * len(self.numeric) + [True] * len(self.categories)
+
+    @classmethod
+    def fit(cls, decl: pl.DataFrame) -> Encoder:
+        cats: dict[str, list[str]] = {}
+        for c in CATEGORICAL:
+            counts = decl.group_by(c).len().sort(["len", c], descending=[True, False])
+            values = [v for v in counts[c].to_list() if v][:CATEGORY_LIMIT]
+            cats[c] = [*values, "other"]
+        enc = cls(numeric_columns(), cats)
+        x = enc.transform(decl)
+        ref = [
+            float(np.nanmedian(x[:, j])) if np.isfinite(x[:, j]).any() else 0.0
+            for j in range(len(enc.numeric))
+        ]
+        enc.reference = ref + [float("nan")] * len(cats)
+        return enc
+
+    def transform(self, decl: pl.DataFrame) -> np.ndarray:
+        exprs: list[pl.Expr] = [pl.col(c).cast(pl.Float64) for c in self.numeric]
+        for c, values in self.categories.items():
+            mapping = {v: float(i) for i, v in enumerate(values[:-1])}
+            code = (
+                pl.when(pl.col(c) == "")
+                .then(None)
+                .otherwise(pl.col(c).replace_strict(mapping, default=float(len(values) - 1)))
+            )
+            exprs.append(code.cast(pl.Float64).alias(c))
+        return decl.select(exprs).to_numpy().astype(np.float64)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"numeric": self.numeric, "categories": self.categories, "reference": self.reference}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Encoder:
+        return cls(list(data["numeric"]), dict(data["categories"]), list(data["reference"]))
+
+
+@dataclass
+class RiskModel:
+    """A trained, calibrated model with its encoder and metadata."""
+
+    version: str
+    estimator: Any  # a calibrated scikit-learn classifier with predict_proba
+    encoder: Encoder
+    metadata: dict[str, Any]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        with threads(len(x)):
+            return np.asarray(self.estimator.predict_proba(x)[:, 1], dtype=np.float64)
+
+    def score(
+        self,
+        items: pl.DataFrame,
+        *,
+        explain_top: int | None = None,
+        top: int = 3,
+        prepared: bool = False,
+    ) -> pl.DataFrame:
+        """``declaration_id, score, top_features`` (``name:+0.12;…``) per declaration."""
+        decl = declaration_features(items, prepared=prepared)
+        x = self.encoder.transform(decl)
+        scores = self.predict(x) if len(x) else np.zeros(0)
+        reasons = [""] * len(scores)
+        order = np.argsort(-scores, kind="stable")
+        chosen = order if explain_top is None else order[:explain_top]
+        if len(chosen):
+            contrib = self.contributions(x[chosen], scores[chosen])
+            names = self.encoder.columns
+            for row, i in enumerate(chosen):
+                best = np.argsort(-contrib[row], kind="stable")[:top]
+                reasons[i] = ";".join(
+                    f"{names[j]}:{contrib[row, j]:+.3f}" for j in best if contrib[row, j] > 0
+                )
+        return pl.DataFrame(
+            {"declaration_id": decl["declaration_id"], "score": scores, "top_features": reasons}
+        )
+
+    def contributions(self, x: np.ndarray, base: np.ndarray) -> np.ndarray:
+        """Occlusion: score drop when each feature takes its reference value (rows × features)."""
+        n, f = x.shape
+        out = np.zeros((n, f))
+        ref = np.asarray(self.encoder.reference, dtype=np.float64)
+        for j in range(f):
+            changed = x.copy()
+            changed[:, j] = ref[j]
+            same = (x[:, j] == ref[j]) | (np.isnan(x[:, j]) & np.isnan(ref[j]))
+            out[:, j] = np.where(same, 0.0, base - self.predict(changed))
+        return out
+
+    def save(self, root: Path | None = None) -> Path:
+        folder = model_root(root) / self.version
+        folder.mkdir(parents=True, exist_ok=True)
+        joblib.dump({"estimator": self.estimator}, folder / MODEL_FILE)
+        meta = {**self.metadata, "version": self.version, "encoder": self.encoder.as_dict()}
+        (folder / META_FILE).write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
+        return folder
+
+
+def versions(root: Path | None = None) -> list[str]:
+    base = model_root(root)
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / META_FILE).is_file())
+
+
+def load_model(version: str = "latest", root: Path | None = None) -> RiskModel:
+    """A stored model; ``latest`` is the newest version (versions sort by time)."""
+    known = versions(root)
+    if version == "latest":
+        if not known:
+            raise NotFound("model", "latest")
+        version = known[-1]
+    folder = model_root(root) / version
+    if version not in known:
+        raise NotFound("model", version)
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    est = joblib.load(folder / MODEL_FILE)["estimator"]
+    return RiskModel(version, est, Encoder.from_dict(meta.pop("encoder")), meta)
+
+
+__all__ = ["Encoder", "RiskModel", "declaration_features", "load_model", "model_root", "versions"]
