@@ -10,6 +10,7 @@ from kalibar.reference import models as reference_models
 from kalibar.sharing import models as sharing_models
 from kalibar.targeting import inspection_models as targeting_inspection_models
 from kalibar.targeting import models as targeting_models
+from kalibar.targeting import rule_models as targeting_rule_models
 from kalibar.targeting import watchlist_models as targeting_watchlist_models
 from kalibar.tracing import models as tracing_models
 
@@ -24,6 +25,7 @@ __all__ = [
     "sharing_models",
     "targeting_inspection_models",
     "targeting_models",
+    "targeting_rule_models",
     "targeting_watchlist_models",
     "tracing_models",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,6 +11,10 @@ from kalibar.cli_support import command_session, console, err_console, handle_er
 from kalibar.errors import Invalid
 from kalibar.i18n import _, use_language
 from kalibar.targeting.rules import Rule
+
+if TYPE_CHECKING:
+    from kalibar.targeting.model import RiskModel
+    from kalibar.targeting.names import WatchEntry
 
 app = typer.Typer(
     help="Risk targeting of declarations: import, screen, back-test, generate.",
@@ -71,7 +76,22 @@ def _rules(path: Path | None) -> list[Rule]:
     return load_rules(path)
 
 
+def _watchlist(agency: str) -> list[WatchEntry]:
+    from kalibar.records.cli import cli_actor
+    from kalibar.targeting.watchlists import entries_for_screening
+
+    with command_session() as s:
+        return entries_for_screening(s, actor=cli_actor(s, agency))
+
+
+def _model(version: str, model_dir: Path | None) -> RiskModel:
+    from kalibar.targeting.model import load_model
+
+    return load_model(version, model_dir)
+
+
 @app.command("screen")
+@handle_errors
 def screen_cmd(
     file: Path = typer.Argument(..., exists=True, dir_okay=False),
     out: Path = typer.Option(..., help="Where to write declaration_id, score, lane, reasons."),
@@ -81,6 +101,11 @@ def screen_cmd(
     red_rate: float = typer.Option(
         None, help="Capacity: most declarations sent red, per office and flow (share)."
     ),
+    agency: str = typer.Option(
+        None, help="Match the watchlist entries visible to this agency (e.g. BA-UIO)."
+    ),
+    model: str = typer.Option(None, help="Add the model score: a model version or 'latest'."),
+    model_dir: Path = typer.Option(None, help="Model folder (default: the data folder's)."),
 ) -> None:
     """Screen a declarations file and write one lane per declaration."""
     from kalibar.targeting.screen import screen_file
@@ -94,6 +119,8 @@ def screen_cmd(
                 random_rate=random_rate,
                 seed=seed,
                 red_rate=red_rate,
+                watchlist=_watchlist(agency) if agency else None,
+                model=_model(model, model_dir) if model else None,
             )
         except Invalid as exc:
             _invalid(file.name, exc)

@@ -43,7 +43,7 @@ def evaluate(items: pl.DataFrame, rules: list[Rule], *, prepared: bool = False) 
     masks are the bitwise or of its items'. Score, lane and the list of rules are computed
     once per distinct combination of hits and joined back.
     """
-    df = items if prepared else prepare(items)
+    df = with_watchlist_defaults(items if prepared else prepare(items))
     names = [f"hit:{r.id}" for r in rules]
     keep = [c for c in _KEEP if c in df.columns]
     chunks = [rules[i : i + 64] for i in range(0, len(rules), 64)]
@@ -100,6 +100,21 @@ def evaluate(items: pl.DataFrame, rules: list[Rule], *, prepared: bool = False) 
         pl.all().gather(index)
     )
     return decl.select("declaration_id", *keep).hstack(per_decl.get_columns())
+
+
+#: Columns ``names.watchlist_features`` adds, and their value when nothing matched.
+WATCHLIST_DEFAULTS: dict[str, Any] = {
+    "watchlist_score": 0.0,
+    "watchlist_hit": False,
+    "watchlist_reason": "",
+}
+
+
+def with_watchlist_defaults(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with the watchlist columns (no hit) when screening had no watchlist, so rules
+    over ``watchlist_hit``/``watchlist_score`` evaluate everywhere (back-tests, training)."""
+    missing = [c for c in WATCHLIST_DEFAULTS if c not in df.columns]
+    return df.with_columns(pl.lit(WATCHLIST_DEFAULTS[c]).alias(c) for c in missing)
 
 
 def _pack(names: list[str]) -> pl.Expr:
@@ -231,12 +246,19 @@ def group_rows(rows: Iterable[dict[str, str]]) -> dict[str, list[dict[str, str]]
 
 
 def evaluate_rows(
-    declarations: dict[str, list[dict[str, str]]], rules: list[Rule]
+    declarations: dict[str, list[dict[str, str]]],
+    rules: list[Rule],
+    *,
+    extra: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, tuple[float, str, list[str]]]:
-    """Plain Python: declaration id → (rule score, rule lane, ids of the rules hit)."""
+    """Plain Python: declaration id → (rule score, rule lane, ids of the rules hit).
+    ``extra``: declaration id → features added to each of its items (watchlist columns)."""
     out: dict[str, tuple[float, str, list[str]]] = {}
     for key, items in declarations.items():
         feats = row_features(items)
+        more = {**WATCHLIST_DEFAULTS, **((extra or {}).get(key) or {})}
+        for f in feats:
+            f.update(more)
         hit: list[str] = []
         score = 0.0
         lane = 0

@@ -81,6 +81,12 @@ FEATURES: dict[str, str] = {
     "hs_mismatch": "bool",
     "has_vehicle": "bool",
     "lodged_date": "date",
+    # added by ``consignee_features`` (known-consignee sets loaded from the database)
+    "first_time_consignee": "bool",
+    "consignee_seen_in_seizure": "bool",
+    # added by ``names.watchlist_features`` when screening with watchlist entries
+    "watchlist_hit": "bool",
+    "watchlist_score": "num",
 }
 _STRINGS = [
     c for c in HISTORY_COLUMNS if c not in ("quantity", "gross_weight_kg", "declared_value")
@@ -506,6 +512,66 @@ def _py_number(text: str | None, default: float) -> float:
         return float(value)
     except ValueError:
         return default
+
+
+# ------------------------------------------------------------------ consignee history
+
+
+#: Columns ``consignee_features`` adds, and their value when it was not called.
+CONSIGNEE_DEFAULTS: dict[str, bool] = {
+    "first_time_consignee": False,
+    "consignee_seen_in_seizure": False,
+}
+
+
+def consignee_key_expr(col: str = "consignee_name") -> pl.Expr:
+    """``search_key`` of a name column, vectorised (no padding): the key of the sets."""
+    return fold_expr(col).str.strip_chars()
+
+
+def consignee_features(
+    df: pl.DataFrame, *, known: set[str] | frozenset[str], seized: set[str] | frozenset[str]
+) -> pl.DataFrame:
+    """``df`` (raw or prepared item rows) with ``first_time_consignee`` and
+    ``consignee_seen_in_seizure``, computed in one vectorised pass.
+
+    ``known``: ``search_key`` of the consignees of the agency's earlier stored declarations;
+    ``seized``: of consignees of declarations whose inspection found firearms, parts or
+    ammunition (the stand-in for seizures). A consignee is first-time when its key is not in
+    ``known`` and no earlier declaration of ``df`` (by ``lodged_at``, then file order) has it;
+    an empty name is neither. ``prepare`` keeps extra input columns, so this may run before
+    or after it.
+    """
+    has_name = "consignee_name" in df.columns
+    key = consignee_key_expr().fill_null("") if has_name else pl.lit("")
+    lodged = (
+        pl.col("lodged_at").cast(pl.Utf8).fill_null("") if "lodged_at" in df.columns else pl.lit("")
+    )
+    first_decl = pl.col("declaration_id").sort_by([lodged, pl.col("_row")]).first().over("_ckey")
+    out = (
+        df.lazy()
+        .with_row_index("_row")
+        .with_columns(key.alias("_ckey"))
+        .with_columns(
+            (
+                (pl.col("_ckey") != "")
+                & ~pl.col("_ckey").is_in(list(known))
+                & (pl.col("declaration_id") == first_decl)
+            ).alias("first_time_consignee"),
+            ((pl.col("_ckey") != "") & pl.col("_ckey").is_in(list(seized))).alias(
+                "consignee_seen_in_seizure"
+            ),
+        )
+        .drop("_row", "_ckey")
+        .collect()
+    )
+    return out
+
+
+def with_consignee_defaults(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with the consignee columns (false) where ``consignee_features`` was not run."""
+    missing = [c for c in CONSIGNEE_DEFAULTS if c not in df.columns]
+    return df.with_columns(pl.lit(CONSIGNEE_DEFAULTS[c]).alias(c) for c in missing)
 
 
 __all__ = ["COLUMNS", "FEATURES", "keyword_groups", "prepare", "read_frame", "row_features"]

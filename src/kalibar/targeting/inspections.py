@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency
@@ -34,10 +34,14 @@ from kalibar.targeting.fields import COLUMNS, DECLARATION_COLUMNS, ITEM_COLUMNS,
 from kalibar.targeting.inspection_models import Screening
 from kalibar.targeting.io_import import ImportReport, import_declarations
 from kalibar.targeting.lanes import LanePolicy, assign
+from kalibar.targeting.model import RiskModel, load_model, versions
 from kalibar.targeting.models import Declaration, DeclarationItem
+from kalibar.targeting.names import entries_frame, watchlist_per_declaration
 from kalibar.targeting.rules import Rule, load_rules
 from kalibar.targeting.schemas import DeclarationIn
-from kalibar.targeting.screen import screen
+from kalibar.targeting.screen import Entries, model_policy, screen
+from kalibar.targeting.watchlist_models import WatchlistEntry
+from kalibar.targeting.watchlists import entries_for_screening
 
 #: Share of declarations drawn for the random control sample.
 RANDOM_RATE = 0.01
@@ -191,21 +195,50 @@ def parse_declarations(decls: list[DeclarationIn]) -> Parsed:
     return out
 
 
-def screen_frame(items: pl.DataFrame, *, policy: LanePolicy | None = None) -> list[Result]:
+def screen_frame(
+    items: pl.DataFrame,
+    *,
+    policy: LanePolicy | None = None,
+    watchlist: Entries | None = None,
+    model: RiskModel | None = None,
+) -> list[Result]:
     """Item rows (text columns, optional ``score``) → one result per declaration."""
-    lanes = screen(items, rules=list(active_rule_set()), policy=policy or default_policy())
+    lanes = screen(
+        items,
+        rules=list(active_rule_set()),
+        policy=policy or default_policy(),
+        watchlist=watchlist,
+        model=model,
+    )
     return _results(lanes)
 
 
-def screen_parsed(parsed: Parsed, *, policy: LanePolicy | None = None) -> list[Result]:
+def screen_parsed(
+    parsed: Parsed,
+    *,
+    policy: LanePolicy | None = None,
+    watchlist: Entries | None = None,
+    model: RiskModel | None = None,
+) -> list[Result]:
     """Screen checked declarations. A few (the API's usual one) take the row-by-row rule
     evaluation of ``engine.evaluate_rows`` — the same rules, the same answers, without
-    the fixed cost of a Polars plan — and then ``lanes.assign`` as a batch does."""
+    the fixed cost of a Polars plan — and then ``lanes.assign`` as a batch does. Watchlist
+    columns and the model score come first, as in ``screen.screen``."""
     if len(parsed.rows) > SMALL_BATCH:
-        return screen_frame(parsed.frame, policy=policy)
+        return screen_frame(parsed.frame, policy=policy, watchlist=watchlist, model=model)
+    policy = policy or default_policy()
     rules = list(active_rule_set())
-    hits = evaluate_rows(parsed.rows, rules)
     keys = list(parsed.rows)
+    extra: dict[str, dict[str, Any]] = {}
+    if watchlist is not None:
+        per = watchlist_per_declaration(parsed.frame, watchlist)
+        for key, wscore, reason in per.iter_rows():
+            extra[key] = {
+                "watchlist_score": wscore,
+                "watchlist_hit": wscore > 0,
+                "watchlist_reason": reason,
+            }
+    hits = evaluate_rows(parsed.rows, rules, extra=extra)
     columns: dict[str, Any] = {
         "declaration_id": keys,
         "office": [parsed.rows[k][0]["office"] for k in keys],
@@ -213,6 +246,7 @@ def screen_parsed(parsed: Parsed, *, policy: LanePolicy | None = None) -> list[R
         "rule_score": [float(hits[k][0]) for k in keys],
         "rule_lane": [hits[k][1] for k in keys],
         "rules": [";".join(hits[k][2]) for k in keys],
+        "watchlist_reason": [extra.get(k, {}).get("watchlist_reason", "") for k in keys],
     }
     schema: dict[str, Any] = {
         "declaration_id": pl.Utf8,
@@ -221,12 +255,60 @@ def screen_parsed(parsed: Parsed, *, policy: LanePolicy | None = None) -> list[R
         "rule_score": pl.Float64,
         "rule_lane": pl.Utf8,
         "rules": pl.Utf8,
+        "watchlist_reason": pl.Utf8,
     }
-    if any(v is not None for v in parsed.scores.values()):
-        columns["score"] = [parsed.scores[k] for k in keys]
+    scores = parsed.scores
+    if model is not None:
+        scored = model.score(parsed.frame, explain_top=0)
+        scores = dict(
+            zip(scored["declaration_id"].to_list(), scored["score"].to_list(), strict=True)
+        )
+        policy = model_policy(policy)
+    if any(v is not None for v in scores.values()):
+        columns["score"] = [scores.get(k) for k in keys]
         schema["score"] = pl.Float64
     decl = pl.DataFrame(columns, schema=schema)
-    return _results(assign(decl, policy or default_policy()))
+    return _results(assign(decl, policy))
+
+
+# ------------------------------------------------------------------ watchlists and model
+
+_WATCH_CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], pl.DataFrame | None]] = {}
+_MODEL_CACHE: dict[str, RiskModel] = {}
+
+
+def watchlist_for(session: Session, actor: Actor) -> pl.DataFrame | None:
+    """The active watchlist entries visible to the caller's agency, keyed for matching
+    (``names.entries_frame``); cached per process until an entry is added, changed or
+    removed (count and latest change of the table). ``None`` when there are none."""
+    stamp = tuple(
+        session.execute(
+            select(func.count(WatchlistEntry.uuid), func.max(WatchlistEntry.updated_at))
+        ).one()
+    )
+    key = (str(session.get_bind().engine.url), actor.agency_id, actor.agency_code, actor.country)
+    cached = _WATCH_CACHE.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    entries = entries_for_screening(session, actor=actor)
+    frame = entries_frame(entries) if entries else None
+    if len(_WATCH_CACHE) > 64:
+        _WATCH_CACHE.clear()
+    _WATCH_CACHE[key] = (stamp, frame)
+    return frame
+
+
+def current_model() -> RiskModel | None:
+    """The latest stored model, loaded once per process and again when a newer version
+    appears under the data folder; ``None`` when no model was trained."""
+    known = versions()
+    if not known:
+        return None
+    latest = known[-1]
+    if latest not in _MODEL_CACHE:
+        _MODEL_CACHE.clear()
+        _MODEL_CACHE[latest] = load_model(latest)
+    return _MODEL_CACHE[latest]
 
 
 def _results(lanes: pl.DataFrame) -> list[Result]:
@@ -253,7 +335,7 @@ def screen_declarations(
 ) -> list[Result]:
     """Screen declarations from the API; with ``store``, keep them with their lane."""
     parsed = parse_declarations(declarations)
-    results = screen_parsed(parsed)
+    results = screen_parsed(parsed, watchlist=watchlist_for(session, actor), model=current_model())
     if store:
         _store(session, actor=actor, parsed=parsed, results=results)
     return results
@@ -368,7 +450,11 @@ def import_and_screen(
         agency_code=agency.code,
         encoding=encoding,
     )
-    results = screen_frame(read_frame(source, encoding=encoding))
+    results = screen_frame(
+        read_frame(source, encoding=encoding),
+        watchlist=watchlist_for(session, actor),
+        model=current_model(),
+    )
     _attach_uuids(session, agency.id, results)
     now = utcnow()
     lanes = {"red": 0, "yellow": 0, "blue": 0, "green": 0}

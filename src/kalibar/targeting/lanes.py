@@ -85,6 +85,15 @@ def assign(decl: pl.DataFrame, policy: LanePolicy) -> pl.DataFrame:
         pl.when(pl.col("_capacity") != "").then(pl.col("_capacity")),
         pl.when(pl.col("random")).then(pl.lit("random")),
     ]
+    if "watchlist_reason" in df.columns:
+        # hits stay one reason token: ``;`` separates reasons, so hits are joined by `` | ``
+        reason = pl.col("watchlist_reason").fill_null("")
+        parts.insert(
+            1,
+            pl.when(reason != "").then(
+                pl.lit("watchlist:") + reason.str.replace_all(";", " |", literal=True)
+            ),
+        )
     if has_model:
         parts.insert(
             1,

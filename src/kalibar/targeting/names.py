@@ -34,7 +34,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from kalibar.i18n import _
-from kalibar.targeting.features import fold_expr
+from kalibar.targeting.features import declaration_runs, fold_expr
 
 KINDS = ("person", "company", "address", "phone", "plate")
 #: Declaration columns each kind is matched against, with the country column of that party.
@@ -142,15 +142,26 @@ def _blocks(keys: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([single, pairs.rename({"_p": "block"})]).unique()
 
 
+_BLOCK_CACHE: dict[tuple[int, int], pl.DataFrame] = {}
+
+
+def _entry_blocks(entries: pl.DataFrame) -> pl.DataFrame:
+    """``ekey, block`` of the entries' keys, kept per process for the last few entry sets
+    (a screening service matches the same watchlist request after request)."""
+    ekeys = entries.select(pl.col("key")).unique()
+    stamp = (ekeys.height, int(ekeys["key"].hash(seed=1).sum()))
+    found = _BLOCK_CACHE.get(stamp)
+    if found is None:
+        found = _blocks(ekeys).rename({"key": "ekey"})
+        if len(_BLOCK_CACHE) >= 8:
+            _BLOCK_CACHE.clear()
+        _BLOCK_CACHE[stamp] = found
+    return found
+
+
 def _fuzzy_pairs(values: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
     """Distinct value keys × entry keys sharing a block, scored; ``key, ekey, sim``."""
-    ekeys = entries.select(pl.col("key")).unique()
-    pairs = (
-        _blocks(values)
-        .join(_blocks(ekeys).rename({"key": "ekey"}), on="block")
-        .select("key", "ekey")
-        .unique()
-    )
+    pairs = _blocks(values).join(_entry_blocks(entries), on="block").select("key", "ekey").unique()
     if pairs.is_empty():
         return pairs.with_columns(pl.lit(0.0).alias("sim"))
     sims = process.cpdist(
@@ -190,30 +201,37 @@ def _group_hits(decl: pl.DataFrame, entries: pl.DataFrame, group: str) -> pl.Dat
     ents = entries.filter(pl.col("group") == group)
     if ents.is_empty():
         return None
-    frames = []
+    vals_of: dict[str, pl.DataFrame] = {}
     for col, country_col in TARGETS[group]:
         if col not in decl.columns:
             continue
         country = pl.col(country_col) if country_col in decl.columns else pl.lit("")
-        vals = decl.select(
+        vals_of[col] = decl.select(
             "declaration_id",
             pl.col(col).cast(pl.Utf8).fill_null("").alias("value"),
             country.cast(pl.Utf8).fill_null("").str.to_uppercase().alias("party_country"),
         ).filter(pl.col("value") != "")
-        # fold each distinct value once; a million rows repeat far fewer names
-        keyed = (
-            vals.select("value")
-            .unique()
-            .with_columns(key_expr(group, "value").alias("key"))
-            .filter(pl.col("key") != "")
-        )
-        if group in ("phone", "plate"):
-            found = keyed.join(ents, on="key").with_columns(pl.lit(100.0).alias("sim"))
-        else:
-            sims = _fuzzy_pairs(keyed.select("key").unique(), ents)
-            found = keyed.join(sims, on="key").join(ents.rename({"key": "ekey"}), on="ekey")
-        matched = vals.join(found, on="value")
-        frames.append(matched.with_columns(pl.lit(col).alias("field")))
+    if not vals_of:
+        return None
+    # fold and match each distinct value once, whichever party column it comes from: a
+    # million declarations repeat far fewer names, addresses and phones
+    keyed = (
+        pl.concat([v.select("value") for v in vals_of.values()])
+        .unique()
+        .with_columns(key_expr(group, "value").alias("key"))
+        .filter(pl.col("key") != "")
+    )
+    if group in ("phone", "plate"):
+        found = keyed.join(ents, on="key").with_columns(pl.lit(100.0).alias("sim"))
+    else:
+        sims = _fuzzy_pairs(keyed.select("key").unique(), ents)
+        found = keyed.join(sims, on="key").join(ents.rename({"key": "ekey"}), on="ekey")
+    frames = [
+        vals.filter(pl.col("value").is_in(found["value"].unique().implode()))
+        .join(found, on="value")
+        .with_columns(pl.lit(col).alias("field"))
+        for col, vals in vals_of.items()
+    ]
     if not frames:
         return None
     hits = pl.concat([f.select(_HIT_COLUMNS) for f in frames])
@@ -256,11 +274,24 @@ def _reason_expr() -> pl.Expr:
     return pl.concat_str(exprs)
 
 
+def _first_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The first row of each declaration (its parties): from the runs of equal ids when a
+    declaration's items are contiguous (as in files), else by a hash ``unique``."""
+    if "declaration_id" not in frame.columns:
+        return frame
+    runs = declaration_runs(frame["declaration_id"])
+    if runs is None:
+        return frame.unique("declaration_id", keep="first", maintain_order=True)
+    if len(runs) == 0 or int(runs[-1]) + 1 == len(runs):
+        return frame
+    return frame.filter(runs != runs.shift(1, fill_value=-1))
+
+
 def match(frame: pl.DataFrame, entries: Iterable[WatchEntry] | pl.DataFrame) -> pl.DataFrame:
     """Every hit: ``declaration_id, field, value, kind, name, score, reason`` (best first)."""
     ents = entries if isinstance(entries, pl.DataFrame) and "key" in entries.columns else None
     ents = ents if ents is not None else entries_frame(entries)
-    decl = frame.unique("declaration_id", keep="first") if "declaration_id" in frame else frame
+    decl = _first_rows(frame)
     found = [h for g in TARGETS if (h := _group_hits(decl, ents, g)) is not None]
     if not found:
         return pl.DataFrame(
@@ -280,16 +311,26 @@ def match(frame: pl.DataFrame, entries: Iterable[WatchEntry] | pl.DataFrame) -> 
     return hits.sort(["declaration_id", "score"], descending=[False, True])
 
 
+def watchlist_per_declaration(
+    frame: pl.DataFrame, entries: Iterable[WatchEntry] | pl.DataFrame
+) -> pl.DataFrame:
+    """The declarations with a hit: ``declaration_id, watchlist_score, watchlist_reason``."""
+    return (
+        match(frame, entries)
+        .group_by("declaration_id", maintain_order=True)
+        .agg(
+            pl.col("score").max().alias("watchlist_score"),
+            pl.col("reason").unique(maintain_order=True).str.join("; ").alias("watchlist_reason"),
+        )
+    )
+
+
 def watchlist_features(
     frame: pl.DataFrame, entries: Iterable[WatchEntry] | pl.DataFrame
 ) -> pl.DataFrame:
     """``frame`` (item or declaration rows) with ``watchlist_score``, ``watchlist_hit`` and
     ``watchlist_reason`` added per declaration (0.0 / False / "" when nothing matched)."""
-    hits = match(frame, entries)
-    per = hits.group_by("declaration_id").agg(
-        pl.col("score").max().alias("watchlist_score"),
-        pl.col("reason").unique(maintain_order=True).str.join("; ").alias("watchlist_reason"),
-    )
+    per = watchlist_per_declaration(frame, entries)
     base = frame.drop([c for c in OUT_COLUMNS if c in frame.columns])
     out = base.join(per, on="declaration_id", how="left", maintain_order="left")
     return out.with_columns(
@@ -324,4 +365,5 @@ __all__ = [
     "match_one",
     "name_key_expr",
     "watchlist_features",
+    "watchlist_per_declaration",
 ]

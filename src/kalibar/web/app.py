@@ -31,6 +31,7 @@ from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.reference import api as reference_api
 from kalibar.reference import views as reference_views
 from kalibar.targeting import api as targeting_api
+from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
 from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
@@ -52,6 +53,7 @@ API_ROUTERS: list[APIRouter] = [
     matching_api.router,
     indicators_api.router,
     tracing_api.router,
+    targeting_rules_web.api_router,  # before targeting_api: fixed paths under /targeting
     targeting_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
@@ -66,6 +68,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     matching_views.router,
     indicators_views.router,
     tracing_views.router,
+    targeting_rules_web.page_router,
     targeting_views.router,
 ]
 #: Label tables the slices contribute to every template.
