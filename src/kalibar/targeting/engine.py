@@ -16,7 +16,12 @@ from typing import Any
 
 import polars as pl
 
-from kalibar.targeting.features import declaration_runs, prepare, row_features
+from kalibar.targeting.features import (
+    declaration_runs,
+    prepare,
+    row_features,
+    with_consignee_defaults,
+)
 from kalibar.targeting.fields import DECLARATION_COLUMNS, POSITIVE
 from kalibar.targeting.rules import Rule
 
@@ -43,7 +48,7 @@ def evaluate(items: pl.DataFrame, rules: list[Rule], *, prepared: bool = False) 
     masks are the bitwise or of its items'. Score, lane and the list of rules are computed
     once per distinct combination of hits and joined back.
     """
-    df = with_watchlist_defaults(items if prepared else prepare(items))
+    df = with_consignee_defaults(with_watchlist_defaults(items if prepared else prepare(items)))
     names = [f"hit:{r.id}" for r in rules]
     keep = [c for c in _KEEP if c in df.columns]
     chunks = [rules[i : i + 64] for i in range(0, len(rules), 64)]

@@ -28,8 +28,9 @@ from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, utcnow
 from kalibar.errors import Forbidden, Invalid
 from kalibar.i18n import _
+from kalibar.targeting.consignees import known_consignee_keys, seizure_consignee_keys
 from kalibar.targeting.engine import evaluate_rows
-from kalibar.targeting.features import read_frame
+from kalibar.targeting.features import consignee_features, read_frame
 from kalibar.targeting.fields import COLUMNS, DECLARATION_COLUMNS, ITEM_COLUMNS, parse_row
 from kalibar.targeting.inspection_models import Screening
 from kalibar.targeting.io_import import ImportReport, import_declarations
@@ -38,6 +39,7 @@ from kalibar.targeting.model import RiskModel, load_model, versions
 from kalibar.targeting.models import Declaration, DeclarationItem
 from kalibar.targeting.names import entries_frame, watchlist_per_declaration
 from kalibar.targeting.rules import Rule, load_rules
+from kalibar.targeting.rules_store import rules_for_agency
 from kalibar.targeting.schemas import DeclarationIn
 from kalibar.targeting.screen import Entries, model_policy, screen
 from kalibar.targeting.watchlist_models import WatchlistEntry
@@ -195,17 +197,39 @@ def parse_declarations(decls: list[DeclarationIn]) -> Parsed:
     return out
 
 
+@dataclass(frozen=True)
+class Consignees:
+    """Consignee keys of the agency's history: earlier declarations, and those whose
+    inspection found firearms, parts or ammunition (the stand-in for seizures)."""
+
+    known: frozenset[str]
+    seized: frozenset[str]
+
+
+def consignees_for(session: Session, actor: Actor) -> Consignees | None:
+    if actor.agency_id is None:
+        return None
+    return Consignees(
+        known_consignee_keys(session, actor.agency_id),
+        seizure_consignee_keys(session, actor.agency_id),
+    )
+
+
 def screen_frame(
     items: pl.DataFrame,
     *,
     policy: LanePolicy | None = None,
     watchlist: Entries | None = None,
     model: RiskModel | None = None,
+    rules: list[Rule] | None = None,
+    consignees: Consignees | None = None,
 ) -> list[Result]:
     """Item rows (text columns, optional ``score``) → one result per declaration."""
+    if consignees is not None:
+        items = consignee_features(items, known=consignees.known, seized=consignees.seized)
     lanes = screen(
         items,
-        rules=list(active_rule_set()),
+        rules=rules if rules is not None else list(active_rule_set()),
         policy=policy or default_policy(),
         watchlist=watchlist,
         model=model,
@@ -219,25 +243,40 @@ def screen_parsed(
     policy: LanePolicy | None = None,
     watchlist: Entries | None = None,
     model: RiskModel | None = None,
+    rules: list[Rule] | None = None,
+    consignees: Consignees | None = None,
 ) -> list[Result]:
     """Screen checked declarations. A few (the API's usual one) take the row-by-row rule
     evaluation of ``engine.evaluate_rows`` — the same rules, the same answers, without
     the fixed cost of a Polars plan — and then ``lanes.assign`` as a batch does. Watchlist
     columns and the model score come first, as in ``screen.screen``."""
     if len(parsed.rows) > SMALL_BATCH:
-        return screen_frame(parsed.frame, policy=policy, watchlist=watchlist, model=model)
+        return screen_frame(
+            parsed.frame,
+            policy=policy,
+            watchlist=watchlist,
+            model=model,
+            rules=rules,
+            consignees=consignees,
+        )
     policy = policy or default_policy()
-    rules = list(active_rule_set())
+    rules = rules if rules is not None else list(active_rule_set())
     keys = list(parsed.rows)
     extra: dict[str, dict[str, Any]] = {}
+    if consignees is not None:
+        flags = (
+            consignee_features(parsed.frame, known=consignees.known, seized=consignees.seized)
+            .group_by("declaration_id")
+            .agg(pl.col("first_time_consignee").any(), pl.col("consignee_seen_in_seizure").any())
+        )
+        for key, first, seen in flags.iter_rows():
+            extra[key] = {"first_time_consignee": first, "consignee_seen_in_seizure": seen}
     if watchlist is not None:
         per = watchlist_per_declaration(parsed.frame, watchlist)
         for key, wscore, reason in per.iter_rows():
-            extra[key] = {
-                "watchlist_score": wscore,
-                "watchlist_hit": wscore > 0,
-                "watchlist_reason": reason,
-            }
+            extra.setdefault(key, {}).update(
+                {"watchlist_score": wscore, "watchlist_hit": wscore > 0, "watchlist_reason": reason}
+            )
     hits = evaluate_rows(parsed.rows, rules, extra=extra)
     columns: dict[str, Any] = {
         "declaration_id": keys,
@@ -335,7 +374,13 @@ def screen_declarations(
 ) -> list[Result]:
     """Screen declarations from the API; with ``store``, keep them with their lane."""
     parsed = parse_declarations(declarations)
-    results = screen_parsed(parsed, watchlist=watchlist_for(session, actor), model=current_model())
+    results = screen_parsed(
+        parsed,
+        watchlist=watchlist_for(session, actor),
+        model=current_model(),
+        rules=rules_for_agency(session, actor.agency_id),
+        consignees=consignees_for(session, actor),
+    )
     if store:
         _store(session, actor=actor, parsed=parsed, results=results)
     return results
@@ -442,6 +487,7 @@ def import_and_screen(
     """Import a declarations file for the caller's agency (atomic, as the CLI does), then
     screen it and store each declaration's lane."""
     agency = _own_agency(session, actor)
+    history = consignees_for(session, actor)  # before the file's own consignees are stored
     report = import_declarations(
         session,
         actor=actor,
@@ -454,6 +500,8 @@ def import_and_screen(
         read_frame(source, encoding=encoding),
         watchlist=watchlist_for(session, actor),
         model=current_model(),
+        rules=rules_for_agency(session, actor.agency_id),
+        consignees=history,
     )
     _attach_uuids(session, agency.id, results)
     now = utcnow()
