@@ -47,3 +47,15 @@ class World:
 
     def session(self) -> Session:
         return new_session(self.engine)
+
+
+def token_client(engine: Engine, username: str) -> TestClient:
+    """A client that calls the API with a fresh bearer token of ``username``."""
+    from kalibar.auth import service as auth
+    from kalibar.db.session import unit_of_work
+
+    with unit_of_work(engine) as s:
+        raw, _token = auth.create_token(s, username=username)
+    client = client_for(engine)
+    client.headers["Authorization"] = f"Bearer {raw}"
+    return client

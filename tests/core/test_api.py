@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from support import World, client_for
-
-from kalibar.auth import service as auth
-from kalibar.db.session import unit_of_work
+from fastapi.testclient import TestClient
+from support import World, client_for, token_client
 
 
-def _client(world: World, username: str):  # type: ignore[no-untyped-def]
-    with unit_of_work(world.engine) as s:
-        raw, _t = auth.create_token(s, username=username)
-    client = client_for(world.engine)
-    client.headers["Authorization"] = f"Bearer {raw}"
-    return client
+def _client(world: World, username: str) -> TestClient:
+    return token_client(world.engine, username)
 
 
 def _error(body: dict) -> dict:  # type: ignore[type-arg]

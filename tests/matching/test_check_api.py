@@ -9,11 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from support import World, client_for
+from support import World, client_for, token_client
 
-from kalibar.auth import service as auth
 from kalibar.config import get_settings
-from kalibar.db.session import unit_of_work
 from kalibar.matching import index_store
 from kalibar.matching.models import Notification
 
@@ -28,11 +26,7 @@ def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 
 def _client(world: World, username: str) -> TestClient:
-    with unit_of_work(world.engine) as s:
-        raw, _t = auth.create_token(s, username=username)
-    client = client_for(world.engine)
-    client.headers["Authorization"] = f"Bearer {raw}"
-    return client
+    return token_client(world.engine, username)
 
 
 M70: dict[str, Any] = {

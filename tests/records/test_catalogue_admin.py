@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from support import World, client_for
-
-from kalibar.auth import service as auth
-from kalibar.db.session import unit_of_work
+from support import World, token_client
 
 
 def _client(world: World, username: str) -> TestClient:
-    with unit_of_work(world.engine) as s:
-        raw, _t = auth.create_token(s, username=username)
-    client = client_for(world.engine)
-    client.headers["Authorization"] = f"Bearer {raw}"
-    return client
+    return token_client(world.engine, username)
 
 
 def test_package_catalogue_is_in_the_database(world: World) -> None:

@@ -20,7 +20,7 @@ from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.records import service
 from kalibar.records.cli import app
-from kalibar.records.fields import parse_row
+from kalibar.records.fields import STATED, parse_row
 from kalibar.records.schemas import RecordOut
 
 #: Where a flag is shorter than its column.
@@ -31,23 +31,7 @@ FLAGS = {
 }
 AGENCY = typer.Option(..., help="Act for this agency (e.g. BA-UIO).")
 #: Options of ``add`` and ``edit``: the import columns, as flags.
-FIELDS = (
-    "status",
-    "weapon_type",
-    "make",
-    "model",
-    "calibre",
-    "serial_number",
-    "country_of_manufacture",
-    "year_of_manufacture",
-    "import_marking",
-    "other_markings",
-    "event_date",
-    "event_place",
-    "reporting_agency",
-    "case_reference",
-    "notes",
-)
+FIELDS = STATED
 
 
 def _parse(given: dict[str, str | None], *, require_status: bool) -> dict[str, Any]:

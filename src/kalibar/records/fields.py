@@ -38,6 +38,10 @@ COLUMNS = [
     "case_reference",
     "notes",
 ]
+#: What a person states about a firearm: every column but the id.
+STATED = tuple(c for c in COLUMNS if c != "record_id")
+#: The free-text and parsed fields of forms (status is a choice of its own).
+FORM_FIELDS = tuple(c for c in STATED if c != "status")
 REQUIRED = frozenset({"status"})
 MAX_LENGTH = {
     "weapon_type": 32,

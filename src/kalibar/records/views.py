@@ -15,6 +15,7 @@ from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution
 from kalibar.errors import Conflict, KalibarError
 from kalibar.records import service
+from kalibar.records.fields import FORM_FIELDS
 from kalibar.records.models import RecordStatus
 from kalibar.records.schemas import RecordCreate, RecordOut
 from kalibar.records.suggestions import catalogue_choices, model_choices
@@ -34,22 +35,7 @@ FILTERS = (
     "date_to",
     "q",
 )
-TEXT_FIELDS = (
-    "weapon_type",
-    "make",
-    "model",
-    "calibre",
-    "serial_number",
-    "country_of_manufacture",
-    "year_of_manufacture",
-    "import_marking",
-    "other_markings",
-    "event_date",
-    "event_place",
-    "reporting_agency",
-    "case_reference",
-    "notes",
-)
+TEXT_FIELDS = FORM_FIELDS
 
 
 def _form_context(
