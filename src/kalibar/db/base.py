@@ -77,6 +77,9 @@ class SharedObject(Audited, Timestamped):
     ``owner_country`` is denormalised from the owner agency so the filter needs no join.
     """
 
+    #: Set on models whose objects may be readable by extra agencies (``ObjectReader``).
+    __read_grants__: bool = False
+
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid(), primary_key=True, default=uuid7)
     owner_country: Mapped[str] = mapped_column(String(2), index=True)
     distribution: Mapped[str] = mapped_column(String(16), default=Distribution.agency.value)

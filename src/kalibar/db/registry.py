@@ -7,6 +7,7 @@ from kalibar.db.base import Base
 from kalibar.matching import models as matching_models
 from kalibar.records import models as records_models
 from kalibar.reference import models as reference_models
+from kalibar.seizures import models as seizures_models
 from kalibar.sharing import models as sharing_models
 from kalibar.targeting import inspection_models as targeting_inspection_models
 from kalibar.targeting import models as targeting_models
@@ -22,6 +23,7 @@ __all__ = [
     "matching_models",
     "records_models",
     "reference_models",
+    "seizures_models",
     "sharing_models",
     "targeting_inspection_models",
     "targeting_models",

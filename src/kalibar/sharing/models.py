@@ -58,3 +58,20 @@ class ObjectSharingGroup(Audited, Base):
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
     object_uuid: Mapped[UUID] = mapped_column(Uuid(), index=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("sharing_groups.id"), index=True)
+
+
+class ObjectReader(Audited, Base):
+    """Grants one agency read access to one shared object whatever its distribution.
+
+    Used where ownership moved (a seizure handed over keeps its sender as a reader). Only
+    models that set ``__read_grants__ = True`` consult it, so other lists pay nothing.
+    """
+
+    __tablename__ = "object_readers"
+    __table_args__ = (UniqueConstraint("object_uuid", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
+    object_uuid: Mapped[UUID] = mapped_column(Uuid(), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")

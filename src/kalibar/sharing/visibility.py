@@ -12,7 +12,7 @@ from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, SharedObject
 from kalibar.db.hints import unindexed
 from kalibar.errors import Forbidden, NotFound
-from kalibar.sharing.models import ObjectSharingGroup
+from kalibar.sharing.models import ObjectReader, ObjectSharingGroup
 
 T = TypeVar("T", bound=SharedObject)
 Ts = TypeVarTuple("Ts")
@@ -50,6 +50,9 @@ def visible_clause(model: type[SharedObject], actor: Actor) -> ColumnElement[boo
         clauses.append(
             and_(distribution == Distribution.group.value, m.uuid.in_(shared_with_my_groups))
         )
+    if getattr(model, "__read_grants__", False):
+        granted = select(ObjectReader.object_uuid).where(ObjectReader.agency_id == actor.agency_id)
+        clauses.append(m.uuid.in_(granted))
     return or_(*clauses)
 
 

@@ -1,0 +1,1 @@
+"""Seizures processed by standard operating procedure."""
