@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kalibar.auth.actor import Actor
 from kalibar.db.session import new_session
 from kalibar.web.app import create_app
 
@@ -59,3 +60,15 @@ def token_client(engine: Engine, username: str) -> TestClient:
     client = client_for(engine)
     client.headers["Authorization"] = f"Bearer {raw}"
     return client
+
+
+def actor_of(world: World, username: str) -> Actor:
+    """The :class:`Actor` a demo user acts as (for calling services directly)."""
+    from sqlalchemy import select
+
+    from kalibar.auth import service as auth
+    from kalibar.auth.models import User
+
+    with world.session() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar_one()
+        return auth.actor_for(s, user)
