@@ -6,6 +6,8 @@ Usage (from the repository root, with the project's virtualenv)::
     python scripts/i18n.py extract   # code + templates -> src/kalibar/web/locale/messages.pot
     python scripts/i18n.py update    # extract, merge into bs/hr/sr_Latn/cnr, regenerate sr_Cyrl
     python scripts/i18n.py check     # exit 1 listing untranslated/fuzzy/stale entries
+    python scripts/i18n.py todo F    # untranslated msgids as JSON, for batch translation
+    python scripts/i18n.py fill F    # merge a filled-in ``todo`` file, then ``update``
 
 ``make messages`` runs ``update``.
 
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
+import json
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -444,13 +447,66 @@ def check() -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- batch work
+
+
+def todo(out: Path) -> int:
+    """Write the msgids still untranslated in any edited catalogue as JSON (for translators).
+
+    Each entry: ``{"id": msgid, "plural": plural msgid or null}``; fill in ``bs``, ``hr``,
+    ``sr_Latn``, ``cnr`` (strings, or three-element lists for plurals) and run ``fill``.
+    """
+    template = extract_template()
+    wanted: dict[str, dict[str, object]] = {}
+    for code in EDITED_LANGUAGES:
+        catalog = load(code)
+        for tmpl in template:
+            if not tmpl.id:
+                continue
+            message = catalog.get(tmpl.id, tmpl.context) if catalog else None
+            if message is None or _untranslated(message):
+                key = tmpl.id if isinstance(tmpl.id, str) else tmpl.id[0]
+                plural = None if isinstance(tmpl.id, str) else tmpl.id[1]
+                wanted.setdefault(key, {"id": key, "plural": plural})
+    out.write_text(json.dumps(list(wanted.values()), ensure_ascii=False, indent=1), "utf-8")
+    print(f"{len(wanted)} message(s) to translate written to {out}")
+    return 0
+
+
+def fill(source: Path) -> int:
+    """Merge translations from a ``todo``-shaped JSON file into the edited catalogues."""
+    entries = json.loads(source.read_text("utf-8"))
+    template = extract()
+    for code in EDITED_LANGUAGES:
+        catalog = merge(template, code)
+        done = 0
+        for entry in entries:
+            text = entry.get(code)
+            if not text:
+                continue
+            key = entry["id"] if not entry.get("plural") else (entry["id"], entry["plural"])
+            message = catalog.get(key)
+            if message is None:
+                continue
+            message.string = tuple(text) if isinstance(text, list) else text
+            done += 1
+        _write_if_changed(po_path(code), _render(catalog))
+        print(f"{code}: {done} translation(s) filled")
+    return update()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("command", choices=("extract", "update", "check"))
+    parser.add_argument("command", choices=("extract", "update", "check", "todo", "fill"))
+    parser.add_argument("file", nargs="?", type=Path, help="JSON file for todo/fill")
     args = parser.parse_args(argv)
     if args.command == "extract":
         extract()
         return 0
+    if args.command in ("todo", "fill"):
+        if args.file is None:
+            parser.error(f"{args.command} needs a JSON file")
+        return todo(args.file) if args.command == "todo" else fill(args.file)
     if args.command == "update":
         return update()
     return check()
