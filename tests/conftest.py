@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from support import World
 
-from kalibar.db.migrate import upgrade
+from kalibar.db.seed import upgrade_and_seed
 from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
 
@@ -92,13 +92,7 @@ def _template(backend: str, templates: dict[str, Template], tmp: Path) -> Templa
 
 
 def _migrate_and_seed(engine: Engine) -> None:
-    from kalibar.agencies.service import sync_countries
-    from kalibar.reference.service import sync_package
-
-    upgrade(engine)
-    with unit_of_work(engine) as s:
-        sync_countries(s)
-        sync_package(s)
+    upgrade_and_seed(engine)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -14,6 +14,7 @@ from kalibar.demo.cli import demo
 from kalibar.indicators.cli import app as indicators_app
 from kalibar.matching import cli as matching_cli
 from kalibar.records.cli_crud import app as records_app
+from kalibar.seizures.cli import app as seizures_app
 from kalibar.targeting.cli import app as targeting_app
 from kalibar.tracing.cli import app as traces_app
 
@@ -29,6 +30,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(traces_app, name="traces")
 app.add_typer(targeting_app, name="targeting")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(seizures_app, name="seizures")
 app.command("demo")(demo)
 app.command("check")(matching_cli.check)
 app.command("match")(matching_cli.match)

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     trace_answer_days_urgent: int = 30
     trace_answer_days_routine: int = 90
     trace_reminder_days: int = 7
+    # Seizure evidence: the largest file accepted (bytes). Phone photos and scanned
+    # documents fit; larger files are refused before anything is stored.
+    evidence_max_bytes: int = 25 * 1024 * 1024
 
     @property
     def resolved_database_url(self) -> str:

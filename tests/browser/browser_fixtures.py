@@ -26,7 +26,7 @@ import pytest
 from browser_support import LiveServer
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from kalibar.db.migrate import upgrade
+from kalibar.db.seed import upgrade_and_seed
 from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
 
@@ -71,7 +71,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     data_dir = tmp_path_factory.mktemp("kalibar-live")
     engine = make_engine(f"sqlite:///{data_dir / 'kalibar.sqlite3'}")
     try:
-        upgrade(engine)
+        upgrade_and_seed(engine)
         with unit_of_work(engine) as session:
             result = load_demo(session)
     finally:

@@ -9,6 +9,7 @@ from support import World
 from typer.testing import CliRunner
 
 from kalibar.agencies import service as agencies
+from kalibar.agencies.models import Agency
 from kalibar.audit.models import AuditEntry
 from kalibar.audit.service import verify_chain
 from kalibar.auth import service as auth
@@ -134,3 +135,52 @@ def test_a_rolled_back_change_leaves_no_entry(world: World) -> None:
     assert _seqs(world) == before
     with world.session() as s:
         assert verify_chain(s) == []
+
+
+def test_concurrent_writers_queue_on_the_chain_head(world: World) -> None:
+    """Two threads appending at once: every entry lands, the chain stays whole."""
+    import threading
+
+    from kalibar.audit.service import log_event
+
+    actor = _admin(world)
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(15):
+                with unit_of_work(world.engine, actor=actor) as s:
+                    # read first, as a page does, then append
+                    s.execute(select(AuditEntry.seq).limit(1)).all()
+                    log_event(s, actor=actor, action="read", object_type="T", object_id=f"{n}-{i}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with world.session() as s:
+        ids = set(
+            s.execute(select(AuditEntry.object_id).where(AuditEntry.object_type == "T")).scalars()
+        )
+        assert len(ids) == 30
+        assert list(verify_chain(s)) == []
+
+
+def test_a_savepoint_before_any_write_does_not_commit_on_its_own(world: World) -> None:
+    """SQLite: a SAVEPOINT opened first must stay inside the outer transaction."""
+    actor = _admin(world)
+    try:
+        with unit_of_work(world.engine, actor=actor) as s:
+            with s.begin_nested():
+                agencies.create_agency(
+                    s, actor=actor, code="BA-SAVE", name="Savepoint", country="BA", kind="police"
+                )
+            raise RuntimeError("roll the outer transaction back")
+    except RuntimeError:
+        pass
+    with world.session() as s:
+        assert s.execute(select(Agency).where(Agency.code == "BA-SAVE")).first() is None

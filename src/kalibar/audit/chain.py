@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.audit.models import GENESIS, AuditEntry, AuditHead
 from kalibar.db.base import utcnow
+from kalibar.db.session import hold_write_lock
 from kalibar.i18n import _
 
 
@@ -80,6 +81,7 @@ def _locked_head(session: Session) -> AuditHead:
         head: AuditHead = session.info["audit_head"]
         return head
     with session.no_autoflush:
+        hold_write_lock(session.connection())
         found = session.execute(
             select(AuditHead)
             .where(AuditHead.id == 1)

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from kalibar.agencies.service import sync_countries
-from kalibar.cli_support import command_session, console, handle_errors
-from kalibar.db.migrate import current, upgrade
+from kalibar.cli_support import console, handle_errors
+from kalibar.db import seed
+from kalibar.db.migrate import current
 from kalibar.db.session import default_engine
 from kalibar.i18n import _
-from kalibar.reference.service import sync_package
 
 app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
 
 
 def upgrade_and_seed() -> int:
-    """Migrate to the newest schema and make sure the countries are loaded."""
-    upgrade(default_engine())
-    with command_session() as session:
-        sync_package(session)
-        return sync_countries(session)
+    """Migrate the configured database and load its reference data."""
+    return seed.upgrade_and_seed(default_engine())
 
 
 @app.command("upgrade")

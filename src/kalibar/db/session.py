@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from kalibar.config import get_settings
@@ -23,6 +23,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def hold_write_lock(connection: Connection) -> None:
+    """On SQLite, start the transaction with the database write lock if none is open yet.
+
+    pysqlite begins a transaction lazily, at the first INSERT/UPDATE/DELETE; reads before
+    it run outside any transaction. Two cases need the transaction (and the lock) earlier:
+    a SAVEPOINT taken before any write would otherwise open a transaction of its own that
+    SQLite commits at RELEASE, and the audit chain's head must be read under the lock or
+    two writers would both append the same sequence number. ``BEGIN IMMEDIATE`` waits for
+    the lock (``busy_timeout``) instead of failing later. No-op on other databases.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    raw: Any = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_savepoint(connection: Connection, _name: str) -> None:
+    hold_write_lock(connection)
+
+
 def make_engine(url: str) -> Engine:
     """An engine with Kalibar's settings: WAL and foreign keys on SQLite."""
     if url.startswith("sqlite"):
@@ -31,6 +52,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -16,9 +16,12 @@ from kalibar.demo.records import establish_demo_origins, load_demo_records
 from kalibar.demo.service import load_demo
 from kalibar.i18n import _
 from kalibar.matching.hits import scan_created_since
+from kalibar.seizures.demo import load_demo_seizures
 from kalibar.tracing.demo import load_demo_traces
 
 MAX_RECORDS = 10_000_000
+MAX_SEIZURES = 1_000_000
+DEFAULT_SEIZURES = 3_000
 
 
 def write_credentials(credentials: dict[str, str]) -> str:
@@ -42,9 +45,18 @@ def demo(
         max=MAX_RECORDS,
         help="Make sure this many generated demo firearm records exist (0 for none).",
     ),
-    seed: int = typer.Option(1, "--seed", help="Seed of the generated records."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the generated records and seizures."),
+    seizures: int | None = typer.Option(
+        None,
+        "--seizures",
+        min=0,
+        max=MAX_SEIZURES,
+        help="Make sure this many generated demo seizures exist "
+        f"(default {DEFAULT_SEIZURES}, none with --records 0).",
+        show_default=False,
+    ),
 ) -> None:
-    """Load demo agencies, users and firearm records (idempotent).
+    """Load demo agencies, users, firearm records and seizures (idempotent).
 
     New users' passwords are printed once.
     """
@@ -70,6 +82,10 @@ def demo(
             traces = load_demo_traces(session)
         if traces:
             console.print(_("demo trace requests: %(n)d added") % {"n": traces})
+    if seizures is None:
+        seizures = DEFAULT_SEIZURES if records else 0
+    if seizures:
+        _load_seizures(seizures, seed)
 
 
 def _load_records(records: int, seed: int) -> None:
@@ -103,4 +119,37 @@ def _load_records(records: int, seed: int) -> None:
     else:
         console.print(
             _("demo records exist already: %(n)d (nothing added)") % {"n": outcome.existing}
+        )
+
+
+def _load_seizures(n: int, seed: int) -> None:
+    started = time.perf_counter()
+    with progress_bar() as bar:
+        task = bar.add_task(_("demo seizures"), total=None)
+        with command_session() as session:
+            outcome = load_demo_seizures(
+                session,
+                n=n,
+                seed=seed,
+                on_start=lambda total: bar.update(task, total=total),
+                progress=lambda done: bar.update(task, completed=done),
+            )
+    if outcome.added:
+        console.print(
+            _(
+                "demo seizures: %(added)d added in %(seconds).1f s (%(total)d in all), "
+                "%(entities)d persons and vehicles, %(records)d firearm records, %(hits)d hits"
+            )
+            % {
+                "added": outcome.added,
+                "seconds": time.perf_counter() - started,
+                "total": outcome.existing + outcome.added,
+                "entities": outcome.entities,
+                "records": outcome.records,
+                "hits": outcome.hits,
+            }
+        )
+    else:
+        console.print(
+            _("demo seizures exist already: %(n)d (nothing added)") % {"n": outcome.existing}
         )

@@ -1,16 +1,13 @@
-"""A trace request (and its answer, once given) as a formal PDF letter (fpdf2).
+"""A trace request (and its answer, once given) as a formal PDF letter.
 
-The DejaVu Sans font is vendored in ``tracing/fonts`` (Latin with diacritics and
-Cyrillic); nothing is fetched at run time. Headings are in the exporting user's language.
+Layout and the vendored font are in :mod:`kalibar.pdf_layout`; headings are in the
+exporting user's language.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,31 +16,10 @@ from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.errors import Conflict
 from kalibar.i18n import _
+from kalibar.pdf_layout import Document
 from kalibar.tracing import service
 from kalibar.tracing.labels import PRIORITY_LABELS, REASON_LABELS, RESULT_LABELS, STATUS_LABELS
 from kalibar.tracing.models import TraceRequest, TraceStatus
-from kalibar.tracing.paths import FONTS
-
-FONT = "DejaVu"
-
-
-def _text(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-class _Letter(FPDF):
-    footer_text = ""
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, size=7)
-        self.cell(0, 5, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
 
 
 def _names(session: Session, *codes: str) -> dict[str, str]:
@@ -53,44 +29,13 @@ def _names(session: Session, *codes: str) -> dict[str, str]:
 
 def render(session: Session, t: TraceRequest) -> bytes:
     names = _names(session, t.requester_agency_code, t.recipient_agency_code)
-    doc = _Letter(format="A4")
-    doc.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    doc.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    doc.footer_text = _("%(ref)s · request %(uuid)s") % {"ref": t.reference, "uuid": t.uuid}
-    doc.set_auto_page_break(True, margin=16)
-    doc.add_page()
-    width = doc.epw
-
-    def heading(text: str) -> None:
-        doc.ln(2)
-        doc.set_font(FONT, "B", 11)
-        doc.cell(width, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        doc.set_draw_color(120, 120, 120)
-        doc.line(doc.l_margin, doc.get_y(), doc.l_margin + width, doc.get_y())
-        doc.ln(1)
-
-    def row(label: str, value: object) -> None:
-        doc.set_font(FONT, "B", 9)
-        doc.multi_cell(55, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
-        doc.set_font(FONT, "", 9)
-        doc.multi_cell(width - 55, 5, _text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def para(label: str, value: object) -> None:
-        doc.set_font(FONT, "B", 9)
-        doc.cell(width, 5, label, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        doc.set_font(FONT, "", 9)
-        doc.multi_cell(width, 5, _text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        doc.ln(1)
-
-    doc.set_font(FONT, "B", 15)
-    doc.cell(width, 9, _("International Tracing Request"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    doc.set_font(FONT, "", 8)
-    doc.multi_cell(
-        width, 4,
+    doc = Document(_("%(ref)s · request %(uuid)s") % {"ref": t.reference, "uuid": t.uuid})
+    heading, row, para = doc.heading, doc.row, doc.para
+    doc.headline(
+        _("International Tracing Request"),
         _("Under the International Instrument to Enable States to Identify and Trace, in a "
           "Timely and Reliable Manner, Illicit Small Arms and Light Weapons (ITI) and "
           "ISACS 05.31."),
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
     )  # fmt: skip
     heading(_("Request"))
     row(_("Reference"), t.reference)
@@ -143,11 +88,8 @@ def render(session: Session, t: TraceRequest) -> bytes:
         if t.not_traced_reason:
             row(_("Reason not traced"), REASON_LABELS.get(t.not_traced_reason, ""))
         para(_("Note"), t.answer_note)
-    doc.ln(6)
-    doc.set_font(FONT, "", 9)
-    doc.cell(width / 2, 5, _("Date, name and signature"), new_x=XPos.RIGHT, new_y=YPos.TOP)
-    doc.cell(width / 2, 5, _("Stamp"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return bytes(doc.output())
+    doc.signature_lines(_("Date, name and signature"), _("Stamp"))
+    return doc.pdf_bytes()
 
 
 def export_pdf(session: Session, *, actor: Actor, trace_id: uuid.UUID) -> tuple[bytes, str]:

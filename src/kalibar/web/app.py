@@ -30,6 +30,12 @@ from kalibar.records import views as records_views
 from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.reference import api as reference_api
 from kalibar.reference import views as reference_views
+from kalibar.seizures import api as seizures_api
+from kalibar.seizures import api_files as seizures_api_files
+from kalibar.seizures import api_items as seizures_api_items
+from kalibar.seizures import procedure_views as seizures_procedure_views
+from kalibar.seizures import views as seizures_views
+from kalibar.seizures.labels import TEMPLATE_GLOBALS as SEIZURE_LABELS
 from kalibar.targeting import api as targeting_api
 from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
@@ -55,6 +61,9 @@ API_ROUTERS: list[APIRouter] = [
     tracing_api.router,
     targeting_rules_web.api_router,  # before targeting_api: fixed paths under /targeting
     targeting_api.router,
+    seizures_api_files.router,  # before seizures_api: fixed paths are not seizure ids
+    seizures_api_items.router,
+    seizures_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     home.router,
@@ -65,6 +74,8 @@ PAGE_ROUTERS: list[APIRouter] = [
     records_io_views.router,  # before records_views: /records/import is not a record id
     records_views.router,
     reference_views.router,
+    seizures_procedure_views.router,
+    seizures_views.router,
     matching_views.router,
     indicators_views.router,
     tracing_views.router,
@@ -72,7 +83,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     targeting_views.router,
 ]
 #: Label tables the slices contribute to every template.
-TEMPLATE_GLOBALS = [RECORD_LABELS, TRACING_LABELS]
+TEMPLATE_GLOBALS = [RECORD_LABELS, TRACING_LABELS, SEIZURE_LABELS]
 
 
 def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
