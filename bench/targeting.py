@@ -30,7 +30,7 @@ import polars as pl
 from kalibar.targeting.engine import active_rules, evaluate, evaluate_rows, group_rows
 from kalibar.targeting.features import prepare, read_frame
 from kalibar.targeting.lanes import LanePolicy, assign
-from kalibar.targeting.model import RiskModel, load_model
+from kalibar.targeting.model import RiskModel, declaration_features, load_model, threads
 from kalibar.targeting.names import entries_frame, watchlist_per_declaration
 from kalibar.targeting.rules import Rule, load_rules, parse_rules
 from kalibar.targeting.screen import model_policy
@@ -275,6 +275,18 @@ def main() -> None:
     print(
         "lanes:", ", ".join(f"{k}={counts.get(k, 0):,}" for k in ("red", "yellow", "blue", "green"))
     )
+    if model is not None and scored is not None:
+        # the model step as it was: scikit-learn's predict_proba on the same matrix
+        t = time.perf_counter()
+        x = model.encoder.transform(declaration_features(feats, prepared=True))
+        with threads(len(x)):
+            old = model.estimator.predict_proba(x)[:, 1]
+        slow_model = time.perf_counter() - t
+        same = bool(np.allclose(old, scored["score"].to_numpy(), rtol=0, atol=1e-12))
+        print(
+            f"model step: compiled predictor {steps['model']:.2f} s, predict_proba path "
+            f"{slow_model:.2f} s ({slow_model / steps['model']:.1f}x), same scores: {same}"
+        )
     if hits is not None:
         wl = lanes.filter(pl.col("reasons").str.contains("watchlist:", literal=True)).height
         print(f"watchlist hits: {hits.height:,} declarations ({wl:,} with the reason)")

@@ -88,11 +88,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
     full = synthetic.TEMPLATES
-    synthetic.TEMPLATES = plain_templates()  # type: ignore[misc]
+    synthetic.TEMPLATES = plain_templates()
     try:
         run(args.declarations, args.seed, "generator without disguised variants (before)")
     finally:
-        synthetic.TEMPLATES = full  # type: ignore[misc]
+        synthetic.TEMPLATES = full
     assert synthetic.TEMPLATES is TEMPLATES
     run(args.declarations, args.seed, "generator with disguised variants and look-alikes")
 

@@ -119,6 +119,19 @@ KEEP_LATIN = frozenset(
         "AL",
         "SI",
         "XK",
+        # file formats and systems named in upload errors
+        "XML",
+        "SVG",
+        "HTML",
+        "HEIC",
+        "ZIP",
+        "JPEG",
+        "PNG",
+        "GIF",
+        "WebP",
+        "TIFF",
+        "BMP",
+        "Linux",
     }
 )
 
@@ -135,7 +148,7 @@ PROTECTED_RE = re.compile(
     r"|(?<![\w-])--?[A-Za-z][\w-]*"
     r"|(?<![\w-])[A-Z]{2}-[A-Z0-9]{2,}(?![\w-])"
     r"|(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])"
-    r"|(?<=')[A-Za-z][\w-]*:?(?=')"
+    r"|(?<=')[A-Za-z][\w-]*(?::[\w-]*)?(?=')"
 )
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 

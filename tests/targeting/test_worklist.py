@@ -88,7 +88,7 @@ def test_recording_a_result_is_audited_and_counted(world: World) -> None:
     assert r.status_code == 303
     detail = client.get(r.headers["location"])
     assert "Record a seizure" in detail.text
-    assert "/records/new?status=seized" in detail.text
+    assert f"/seizures/new?declaration={uid}" in detail.text
     with world.session() as s:
         insp = s.execute(select(Inspection)).scalar_one()
         assert (insp.outcome, insp.inspected_by) == ("firearms", "officer")

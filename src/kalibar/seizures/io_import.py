@@ -209,7 +209,7 @@ def _import_one(
         ]
     code = (agency or body.agency or "").strip().upper()
     if not code:
-        message = _('Name the owner agency: --agency, or "agency" in the seizure.')
+        message = _("Name the owner agency: --agency, or 'agency' in the seizure.")
         return [{"field": json_path(path, "agency"), "message": message}]
     try:
         with at_path(json_path(path, "agency")):

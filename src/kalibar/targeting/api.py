@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from kalibar.targeting import inspections, worklist
 from kalibar.targeting.schemas import (
+    Contribution,
     HitRateRow,
     InspectionIn,
     InspectionOut,
@@ -38,6 +39,11 @@ def create_screenings(body: ScreeningRequest, db: Db, actor: CurrentActor) -> Sc
                 rules=r.rules,
                 random=r.random,
                 instructions=[Instruction(**i) for i in r.instructions()],
+                model_score=None if r.model_score is None else round(r.model_score, 4),
+                top_features=[
+                    Contribution(feature=name, contribution=round(value, 4))
+                    for name, value in r.top_features
+                ],
                 uuid=r.uuid,
             )
             for r in results

@@ -530,20 +530,32 @@ def consignee_key_expr(col: str = "consignee_name") -> pl.Expr:
 
 
 def consignee_features(
-    df: pl.DataFrame, *, known: set[str] | frozenset[str], seized: set[str] | frozenset[str]
+    df: pl.DataFrame,
+    *,
+    known: set[str] | frozenset[str],
+    seized: set[str] | frozenset[str],
+    parties: set[str] | frozenset[str] = frozenset(),
 ) -> pl.DataFrame:
     """``df`` (raw or prepared item rows) with ``first_time_consignee`` and
     ``consignee_seen_in_seizure``, computed in one vectorised pass.
 
     ``known``: ``search_key`` of the consignees of the agency's earlier stored declarations;
-    ``seized``: of consignees of declarations whose inspection found firearms, parts or
-    ammunition (the stand-in for seizures). A consignee is first-time when its key is not in
-    ``known`` and no earlier declaration of ``df`` (by ``lodged_at``, then file order) has it;
-    an empty name is neither. ``prepare`` keeps extra input columns, so this may run before
-    or after it.
+    ``seized``: of consignees of declarations linked to a seizure or whose inspection found
+    firearms, parts or ammunition; ``parties``: entity keys of seizure recipients and
+    senders (``consignees.party_keys`` of a name is compared with them). A consignee is
+    first-time when its key is not in ``known`` and no earlier declaration of ``df`` (by
+    ``lodged_at``, then file order) has it; an empty name is neither. ``prepare`` keeps
+    extra input columns, so this may run before or after it.
     """
     has_name = "consignee_name" in df.columns
     key = consignee_key_expr().fill_null("") if has_name else pl.lit("")
+    seen = (pl.col("_ckey") != "") & pl.col("_ckey").is_in(list(seized))
+    if parties and has_name:
+        from kalibar.targeting.consignees import party_keys
+
+        names = df["consignee_name"].cast(pl.Utf8).drop_nulls().unique().to_list()
+        hit = [n for n in names if n and party_keys(n) & parties]
+        seen = seen | pl.col("consignee_name").cast(pl.Utf8).is_in(hit)
     lodged = (
         pl.col("lodged_at").cast(pl.Utf8).fill_null("") if "lodged_at" in df.columns else pl.lit("")
     )
@@ -558,9 +570,7 @@ def consignee_features(
                 & ~pl.col("_ckey").is_in(list(known))
                 & (pl.col("declaration_id") == first_decl)
             ).alias("first_time_consignee"),
-            ((pl.col("_ckey") != "") & pl.col("_ckey").is_in(list(seized))).alias(
-                "consignee_seen_in_seizure"
-            ),
+            seen.alias("consignee_seen_in_seizure"),
         )
         .drop("_row", "_ckey")
         .collect()

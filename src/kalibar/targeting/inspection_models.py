@@ -52,6 +52,8 @@ class Screening(Audited, Timestamped, Base):
     model_score: Mapped[float | None] = mapped_column(Float, default=None)
     #: ``rules:…;score:…;capacity:…;random``, as the screen writes it.
     reasons: Mapped[str] = mapped_column(Text, default="")
+    #: The model's top contributing features (red and yellow): ``name:+0.123;…``.
+    top_features: Mapped[str] = mapped_column(Text, default="")
     screened_by: Mapped[str] = mapped_column(String(80), default="")
     screened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

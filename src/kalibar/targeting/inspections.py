@@ -28,16 +28,23 @@ from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, utcnow
 from kalibar.errors import Forbidden, Invalid
 from kalibar.i18n import _
-from kalibar.targeting.consignees import known_consignee_keys, seizure_consignee_keys
+from kalibar.reference.script import search_key
+from kalibar.targeting import freshness, lane_rates
+from kalibar.targeting.consignees import (
+    known_consignee_keys,
+    party_keys,
+    seizure_consignee_keys,
+    seizure_party_keys,
+)
 from kalibar.targeting.engine import evaluate_rows
-from kalibar.targeting.features import consignee_features, read_frame
+from kalibar.targeting.features import consignee_features, read_frame, row_features
 from kalibar.targeting.fields import COLUMNS, DECLARATION_COLUMNS, ITEM_COLUMNS, parse_row
 from kalibar.targeting.inspection_models import Screening
 from kalibar.targeting.io_import import ImportReport, import_declarations
 from kalibar.targeting.lanes import LanePolicy, assign
 from kalibar.targeting.model import RiskModel, load_model, versions
 from kalibar.targeting.models import Declaration, DeclarationItem
-from kalibar.targeting.names import entries_frame, watchlist_per_declaration
+from kalibar.targeting.names import WatchIndex, entries_frame
 from kalibar.targeting.rules import Rule, load_rules
 from kalibar.targeting.rules_store import rules_for_agency
 from kalibar.targeting.schemas import DeclarationIn
@@ -47,6 +54,10 @@ from kalibar.targeting.watchlists import entries_for_screening
 
 #: Share of declarations drawn for the random control sample.
 RANDOM_RATE = 0.01
+#: Lanes whose declarations get the model's top contributing features.
+FLAGGED = ("red", "yellow")
+#: How many contributing features are reported.
+TOP = 3
 #: Up to this many declarations a request is evaluated row by row (see ``screen_parsed``).
 SMALL_BATCH = 32
 _CHUNK = 1000
@@ -62,6 +73,9 @@ class Result:
     random: bool
     model_score: float | None = None
     uuid: UUID | None = None
+    #: The model's top contributing features (red and yellow declarations): name → the
+    #: drop of the score when the feature takes its training median.
+    top_features: list[tuple[str, float]] = field(default_factory=list)
 
     def instructions(self) -> list[dict[str, str]]:
         return instructions_for(self.rules)
@@ -121,6 +135,22 @@ def instructions_for(rule_ids: list[str]) -> list[dict[str, str]]:
         }
         for r in rules
     ]
+
+
+def parse_top(text: str) -> list[tuple[str, float]]:
+    """``kw_firearm:+0.412;hs_ch93:+0.101`` → ``[("kw_firearm", 0.412), ("hs_ch93", 0.101)]``."""
+    out: list[tuple[str, float]] = []
+    for part in (p for p in (text or "").split(";") if ":" in p):
+        name, value = part.rsplit(":", 1)
+        try:
+            out.append((name, float(value)))
+        except ValueError:
+            continue
+    return out
+
+
+def format_top(top: list[tuple[str, float]]) -> str:
+    return ";".join(f"{name}:{value:+.3f}" for name, value in top)
 
 
 def split_reasons(reasons: str) -> list[str]:
@@ -199,20 +229,55 @@ def parse_declarations(decls: list[DeclarationIn]) -> Parsed:
 
 @dataclass(frozen=True)
 class Consignees:
-    """Consignee keys of the agency's history: earlier declarations, and those whose
-    inspection found firearms, parts or ammunition (the stand-in for seizures)."""
+    """Consignee keys of the agency's history (``consignees``): earlier declarations, those
+    seen in a seizure, and the entity keys of seizure recipients and senders."""
 
     known: frozenset[str]
     seized: frozenset[str]
+    parties: frozenset[str] = frozenset()
+
+    def flags(self, rows: dict[str, list[dict[str, str]]]) -> dict[str, dict[str, bool]]:
+        """``consignee_features`` for a few declarations, in plain Python (same answers):
+        declaration id → ``first_time_consignee``, ``consignee_seen_in_seizure``."""
+        out: dict[str, dict[str, bool]] = {}
+        first: dict[str, tuple[str, int]] = {}  # key → (lodged_at, position) of its first
+        keys: dict[str, str] = {}
+        for pos, (decl_id, items) in enumerate(rows.items()):
+            name = items[0].get("consignee_name") or ""
+            key = search_key(name)
+            keys[decl_id] = key
+            seen = bool(key) and (key in self.seized or bool(party_keys(name) & self.parties))
+            out[decl_id] = {"first_time_consignee": False, "consignee_seen_in_seizure": seen}
+            lodged = items[0].get("lodged_at") or ""
+            if key and (key not in first or (lodged, pos) < first[key]):
+                first[key] = (lodged, pos)
+        order = {decl_id: pos for pos, decl_id in enumerate(rows)}
+        for decl_id, key in keys.items():
+            if key and key not in self.known:
+                lodged = rows[decl_id][0].get("lodged_at") or ""
+                out[decl_id]["first_time_consignee"] = first[key] == (lodged, order[decl_id])
+        return out
 
 
 def consignees_for(session: Session, actor: Actor) -> Consignees | None:
+    """The caller's agency's consignee sets (``consignees``), cached per process until a
+    change through this process or ``freshness.MAX_AGE`` seconds."""
     if actor.agency_id is None:
         return None
-    return Consignees(
+    key = _actor_key(session, actor)
+    cached = _CONSIGNEE_CACHE.get(key)
+    if cached is not None and freshness.fresh(cached[1]):
+        return cached[0]
+    checked = freshness.now()
+    found = Consignees(
         known_consignee_keys(session, actor.agency_id),
-        seizure_consignee_keys(session, actor.agency_id),
+        seizure_consignee_keys(session, actor.agency_id, actor),
+        seizure_party_keys(session, actor),
     )
+    if len(_CONSIGNEE_CACHE) > 64:
+        _CONSIGNEE_CACHE.clear()
+    _CONSIGNEE_CACHE[key] = (found, checked)
+    return found
 
 
 def screen_frame(
@@ -226,13 +291,16 @@ def screen_frame(
 ) -> list[Result]:
     """Item rows (text columns, optional ``score``) → one result per declaration."""
     if consignees is not None:
-        items = consignee_features(items, known=consignees.known, seized=consignees.seized)
+        items = consignee_features(
+            items, known=consignees.known, seized=consignees.seized, parties=consignees.parties
+        )
     lanes = screen(
         items,
         rules=rules if rules is not None else list(active_rule_set()),
         policy=policy or default_policy(),
         watchlist=watchlist,
         model=model,
+        explain=model is not None,
     )
     return _results(lanes)
 
@@ -246,10 +314,12 @@ def screen_parsed(
     rules: list[Rule] | None = None,
     consignees: Consignees | None = None,
 ) -> list[Result]:
-    """Screen checked declarations. A few (the API's usual one) take the row-by-row rule
-    evaluation of ``engine.evaluate_rows`` — the same rules, the same answers, without
-    the fixed cost of a Polars plan — and then ``lanes.assign`` as a batch does. Watchlist
-    columns and the model score come first, as in ``screen.screen``."""
+    """Screen checked declarations. A few (the API's usual one) take the small-request
+    path: the watchlist through a cached dictionary index (``names.WatchIndex``), the
+    rules row by row (``engine.evaluate_rows``), the model through its compiled predictor
+    on the row's features (``RiskModel.score_row``) — the same answers as the batch path
+    (tested), without the fixed cost of Polars plans — then ``lanes.assign`` as a batch
+    does. Red and yellow declarations get the model's top contributing features."""
     if len(parsed.rows) > SMALL_BATCH:
         return screen_frame(
             parsed.frame,
@@ -264,16 +334,12 @@ def screen_parsed(
     keys = list(parsed.rows)
     extra: dict[str, dict[str, Any]] = {}
     if consignees is not None:
-        flags = (
-            consignee_features(parsed.frame, known=consignees.known, seized=consignees.seized)
-            .group_by("declaration_id")
-            .agg(pl.col("first_time_consignee").any(), pl.col("consignee_seen_in_seizure").any())
-        )
-        for key, first, seen in flags.iter_rows():
-            extra[key] = {"first_time_consignee": first, "consignee_seen_in_seizure": seen}
+        for key, flags in consignees.flags(parsed.rows).items():
+            extra[key] = dict(flags)
     if watchlist is not None:
-        per = watchlist_per_declaration(parsed.frame, watchlist)
-        for key, wscore, reason in per.iter_rows():
+        index = WatchIndex.of(watchlist)
+        per = index.per_declaration({k: rows[0] for k, rows in parsed.rows.items()})
+        for key, (wscore, reason) in per.items():
             extra.setdefault(key, {}).update(
                 {"watchlist_score": wscore, "watchlist_hit": wscore > 0, "watchlist_reason": reason}
             )
@@ -297,43 +363,65 @@ def screen_parsed(
         "watchlist_reason": pl.Utf8,
     }
     scores = parsed.scores
+    feats: dict[str, list[dict[str, Any]]] = {}
     if model is not None:
-        scored = model.score(parsed.frame, explain_top=0)
-        scores = dict(
-            zip(scored["declaration_id"].to_list(), scored["score"].to_list(), strict=True)
-        )
+        feats = {k: row_features(parsed.rows[k]) for k in keys}
+        scores = {k: model.score_row(feats[k])[0] for k in keys}
         policy = model_policy(policy)
     if any(v is not None for v in scores.values()):
         columns["score"] = [scores.get(k) for k in keys]
         schema["score"] = pl.Float64
     decl = pl.DataFrame(columns, schema=schema)
-    return _results(assign(decl, policy))
+    results = _results(assign(decl, policy))
+    if model is not None:
+        for r in results:
+            if r.lane in FLAGGED:
+                r.top_features = parse_top(model.score_row(feats[r.declaration_id], top=TOP)[1])
+    return results
 
 
 # ------------------------------------------------------------------ watchlists and model
 
-_WATCH_CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], pl.DataFrame | None]] = {}
+_WATCH_CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], pl.DataFrame | None, Any]] = {}
+_CONSIGNEE_CACHE: dict[tuple[Any, ...], tuple[Consignees, Any]] = {}
 _MODEL_CACHE: dict[str, RiskModel] = {}
+
+
+def _actor_key(session: Session, actor: Actor) -> tuple[Any, ...]:
+    return (
+        str(session.get_bind().engine.url),
+        actor.agency_id,
+        actor.agency_code,
+        actor.country,
+        tuple(sorted(actor.partner_countries or ())),
+        tuple(sorted(actor.group_ids or ())),
+    )
 
 
 def watchlist_for(session: Session, actor: Actor) -> pl.DataFrame | None:
     """The active watchlist entries visible to the caller's agency, keyed for matching
-    (``names.entries_frame``); cached per process until an entry is added, changed or
-    removed (count and latest change of the table). ``None`` when there are none."""
+    (``names.entries_frame``); cached per process — the watchlist *version* is the count and
+    latest change of the table, checked again after a change through this process or
+    ``freshness.MAX_AGE`` seconds. ``None`` when there are none. The small-request
+    matcher's index (``names.WatchIndex.of``) is cached on the returned frame."""
+    key = _actor_key(session, actor)
+    cached = _WATCH_CACHE.get(key)
+    if cached is not None and freshness.fresh(cached[2]):
+        return cached[1]
+    checked = freshness.now()
     stamp = tuple(
         session.execute(
             select(func.count(WatchlistEntry.uuid), func.max(WatchlistEntry.updated_at))
         ).one()
     )
-    key = (str(session.get_bind().engine.url), actor.agency_id, actor.agency_code, actor.country)
-    cached = _WATCH_CACHE.get(key)
     if cached is not None and cached[0] == stamp:
+        _WATCH_CACHE[key] = (stamp, cached[1], checked)
         return cached[1]
     entries = entries_for_screening(session, actor=actor)
     frame = entries_frame(entries) if entries else None
     if len(_WATCH_CACHE) > 64:
         _WATCH_CACHE.clear()
-    _WATCH_CACHE[key] = (stamp, frame)
+    _WATCH_CACHE[key] = (stamp, frame, checked)
     return frame
 
 
@@ -352,21 +440,26 @@ def current_model() -> RiskModel | None:
 
 def _results(lanes: pl.DataFrame) -> list[Result]:
     model = "model_score" in lanes.columns
+    top = "top_features" in lanes.columns
     cols = ["declaration_id", "score", "lane", "reasons", "rules", "random"]
-    if model:
-        cols.append("model_score")
-    return [
-        Result(
-            declaration_id=row[0],
-            score=round(float(row[1] or 0.0), 3),
-            lane=row[2],
-            reasons=split_reasons(row[3] or ""),
-            rules=[r for r in (row[4] or "").split(";") if r],
-            random=bool(row[5]),
-            model_score=float(row[6]) if model and row[6] is not None else None,
+    cols += ["model_score"] if model else []
+    cols += ["top_features"] if top else []
+    out = []
+    for row in lanes.select(cols).iter_rows(named=True):
+        ms = row.get("model_score")
+        out.append(
+            Result(
+                declaration_id=row["declaration_id"],
+                score=round(float(row["score"] or 0.0), 3),
+                lane=row["lane"],
+                reasons=split_reasons(row["reasons"] or ""),
+                rules=[r for r in (row["rules"] or "").split(";") if r],
+                random=bool(row["random"]),
+                model_score=float(ms) if ms is not None else None,
+                top_features=parse_top(row.get("top_features") or ""),
+            )
         )
-        for row in lanes.select(cols).iter_rows()
-    ]
+    return out
 
 
 def screen_declarations(
@@ -376,6 +469,7 @@ def screen_declarations(
     parsed = parse_declarations(declarations)
     results = screen_parsed(
         parsed,
+        policy=lane_rates.policy_for(session, actor.agency_id, random_rate=RANDOM_RATE),
         watchlist=watchlist_for(session, actor),
         model=current_model(),
         rules=rules_for_agency(session, actor.agency_id),
@@ -453,6 +547,7 @@ def _screening(row: Declaration, result: Result, actor: Actor, now: datetime) ->
         random=result.random,
         model_score=result.model_score,
         reasons=";".join(result.reasons),
+        top_features=format_top(result.top_features),
         screened_by=actor.username,
         screened_at=now,
     )
@@ -498,6 +593,7 @@ def import_and_screen(
     )
     results = screen_frame(
         read_frame(source, encoding=encoding),
+        policy=lane_rates.policy_for(session, actor.agency_id, random_rate=RANDOM_RATE),
         watchlist=watchlist_for(session, actor),
         model=current_model(),
         rules=rules_for_agency(session, actor.agency_id),

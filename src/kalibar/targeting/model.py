@@ -29,7 +29,8 @@ from threadpoolctl import threadpool_limits
 
 from kalibar.config import get_settings
 from kalibar.errors import NotFound
-from kalibar.targeting.features import keyword_groups, prepare
+from kalibar.targeting.features import declaration_runs, keyword_groups, prepare
+from kalibar.targeting.predictor import Predictor
 
 NUMERIC_SUM = ("quantity", "gross_weight_kg", "value_eur")
 NUMERIC_EXTREMES = ("unit_value", "weight_per_item", "value_per_kg")
@@ -59,6 +60,13 @@ def threads(rows: int) -> threadpool_limits:
     return threadpool_limits(limits=1 if rows < PARALLEL_ROWS else None, user_api="openmp")
 
 
+def cpu_threads() -> int:
+    """OpenMP threads for a large batch (the effective CPU count, cgroup quotas included)."""
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
+    return int(_openmp_effective_n_threads())
+
+
 def model_root(model_dir: Path | None = None) -> Path:
     return model_dir or get_settings().data_dir / "models" / "targeting"
 
@@ -77,7 +85,16 @@ def declaration_features(items: pl.DataFrame, *, prepared: bool = False) -> pl.D
         aggs += [pl.col(c).max().alias(f"{c}_max"), pl.col(c).min().alias(f"{c}_min")]
     aggs += [pl.col(c).any().cast(pl.Float64).alias(c) for c in (*FLAGS, *kw)]
     aggs += [pl.col(c).first().cast(pl.Utf8).fill_null("") for c in CATEGORICAL]
-    return df.group_by("declaration_id", maintain_order=True).agg(aggs)
+    runs = declaration_runs(df["declaration_id"])
+    if runs is None:
+        return df.group_by("declaration_id", maintain_order=True).agg(aggs)
+    # items listed together (files): group on the integer run number, same rows and order
+    return (
+        df.with_columns(runs.alias("_run"))
+        .group_by("_run", maintain_order=True)
+        .agg(pl.col("declaration_id").first(), *aggs)
+        .drop("_run")
+    )
 
 
 def numeric_columns() -> list[str]:
@@ -132,6 +149,40 @@ class Encoder:
             exprs.append(code.cast(pl.Float64).alias(c))
         return decl.select(exprs).to_numpy().astype(np.float64)
 
+    def row_vector(self, feats: list[dict[str, Any]]) -> list[float]:
+        """One declaration's row of :meth:`transform`, from ``features.row_features`` of its
+        items (plain Python, the same values as ``declaration_features`` + ``transform``)."""
+        nan = float("nan")
+        out: list[float] = []
+        for name in self.numeric:
+            if name == "n_items":
+                out.append(float(feats[0]["n_items"]))
+            elif name.endswith("_sum") and name[:-4] in NUMERIC_SUM:
+                out.append(float(sum(float(f[name[:-4]]) for f in feats)))
+            elif name[-4:] in ("_max", "_min") and name[:-4] in NUMERIC_EXTREMES:
+                vals = [float(v) for f in feats if (v := f.get(name[:-4])) is not None]
+                pick = max if name.endswith("_max") else min
+                out.append(pick(vals) if vals else nan)
+            else:
+                out.append(1.0 if any(bool(f.get(name)) for f in feats) else 0.0)
+        for c, values in self.categories.items():
+            value = feats[0].get(c) or ""
+            if not value:
+                out.append(nan)
+            else:
+                codes = self._codes.get(c)
+                if codes is None:
+                    codes = self._codes[c] = {v: float(i) for i, v in enumerate(values[:-1])}
+                out.append(codes.get(str(value), float(len(values) - 1)))
+        return out
+
+    @property
+    def _codes(self) -> dict[str, dict[str, float]]:
+        cache: dict[str, dict[str, float]] | None = self.__dict__.get("_code_cache")
+        if cache is None:
+            cache = self.__dict__["_code_cache"] = {}
+        return cache
+
     def as_dict(self) -> dict[str, Any]:
         return {"numeric": self.numeric, "categories": self.categories, "reference": self.reference}
 
@@ -149,9 +200,56 @@ class RiskModel:
     encoder: Encoder
     metadata: dict[str, Any]
 
+    @property
+    def predictor(self) -> Predictor | None:
+        """The compiled predictor (``predictor.Predictor``), built once per model."""
+        if "_predictor" not in self.__dict__:
+            self.__dict__["_predictor"] = Predictor.build(self.estimator)
+        fast: Predictor | None = self.__dict__["_predictor"]
+        return fast
+
     def predict(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probability of a finding per row of the encoder's matrix."""
+        fast = self.predictor
+        if fast is not None and len(x):
+            return fast.predict(x, n_threads=1 if len(x) < PARALLEL_ROWS else cpu_threads())
         with threads(len(x)):
             return np.asarray(self.estimator.predict_proba(x)[:, 1], dtype=np.float64)
+
+    def score_row(self, feats: list[dict[str, Any]], *, top: int = 0) -> tuple[float, str]:
+        """One declaration from ``features.row_features`` of its items → (score,
+        ``top_features``) without Polars or scikit-learn's input checks: the small-request
+        path of the screening API. Same score as :meth:`score` (tested)."""
+        row = self.encoder.row_vector(feats)
+        fast = self.predictor
+        if fast is None:
+            x = np.asarray([row], dtype=np.float64)
+            score = float(self.predict(x)[0])
+            return score, (self._top(x, np.asarray([score]), top)[0] if top else "")
+        score = fast.predict_one(row)
+        if not top:
+            return score, ""
+        ref = self.encoder.reference
+        contrib = []
+        for j, value in enumerate(row):
+            r = ref[j]
+            if value == r or (value != value and r != r):
+                contrib.append(0.0)
+                continue
+            changed = list(row)
+            changed[j] = r
+            contrib.append(score - fast.predict_one(changed))
+        return score, self._format(contrib, top)
+
+    def _format(self, contrib: Any, top: int) -> str:
+        names = self.encoder.columns
+        values = np.asarray(contrib, dtype=np.float64)
+        best = np.argsort(-values, kind="stable")[:top]
+        return ";".join(f"{names[j]}:{values[j]:+.3f}" for j in best if values[j] > 0)
+
+    def _top(self, x: np.ndarray, scores: np.ndarray, top: int) -> list[str]:
+        contrib = self.contributions(x, scores)
+        return [self._format(contrib[i], top) for i in range(len(x))]
 
     def score(
         self,
@@ -165,17 +263,16 @@ class RiskModel:
         decl = declaration_features(items, prepared=prepared)
         x = self.encoder.transform(decl)
         scores = self.predict(x) if len(x) else np.zeros(0)
+        if explain_top == 0:
+            return decl.select("declaration_id").with_columns(
+                pl.Series("score", scores, dtype=pl.Float64), pl.lit("").alias("top_features")
+            )
         reasons = [""] * len(scores)
         order = np.argsort(-scores, kind="stable")
         chosen = order if explain_top is None else order[:explain_top]
         if len(chosen):
-            contrib = self.contributions(x[chosen], scores[chosen])
-            names = self.encoder.columns
-            for row, i in enumerate(chosen):
-                best = np.argsort(-contrib[row], kind="stable")[:top]
-                reasons[i] = ";".join(
-                    f"{names[j]}:{contrib[row, j]:+.3f}" for j in best if contrib[row, j] > 0
-                )
+            for i, text in zip(chosen, self._top(x[chosen], scores[chosen], top), strict=True):
+                reasons[i] = text
         return pl.DataFrame(
             {"declaration_id": decl["declaration_id"], "score": scores, "top_features": reasons}
         )

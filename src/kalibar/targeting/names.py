@@ -26,14 +26,17 @@ hit), ``watchlist_hit`` (bool) and ``watchlist_reason`` (every hit, ``; ``-separ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
 from kalibar.i18n import _
+from kalibar.reference.script import search_key
 from kalibar.targeting.features import declaration_runs, fold_expr
 
 KINDS = ("person", "company", "address", "phone", "plate")
@@ -59,6 +62,9 @@ LEGAL_FORMS = (
 )  # fmt: skip
 _LEGAL_RE = r"(?: (?:" + "|".join(f.replace(" ", " ") for f in LEGAL_FORMS) + r"))+ "
 OUT_COLUMNS = ("watchlist_score", "watchlist_hit", "watchlist_reason")
+_LEGAL_PY_RE = re.compile(_LEGAL_RE)
+_CH_RE = re.compile(r"t?ch ")
+_SPACES_RE = re.compile(r" +")
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,39 @@ def phone_key_expr(col: str) -> pl.Expr:
 
 def plate_key_expr(col: str) -> pl.Expr:
     return fold_expr(col).str.replace_all(" ", "", literal=True)
+
+
+@lru_cache(maxsize=1)
+def _py_safe() -> frozenset[str]:
+    """Characters on which ``fold_expr`` and ``search_key`` agree (checked once, in one
+    Polars query): ASCII, Latin with diacritics and Cyrillic, less a few (``×``, ``İ``
+    ...) that the two fold differently."""
+    chars = [chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x400, 0x530))]
+    probes = [f"a{c}b {c}" for c in chars]
+    folded = pl.DataFrame({"v": probes}).select(fold_expr("v").alias("k"))["k"].to_list()
+    return frozenset(
+        c for c, p, f in zip(chars, probes, folded, strict=True) if f == f" {search_key(p)} "
+    )
+
+
+def py_key(kind_group: str, value: str) -> str:
+    """:func:`key_expr` of one value, in plain Python when every character is one on which
+    ``search_key`` and ``fold_expr`` agree, else through ``key_expr`` itself: the same
+    key either way (a test compares them on many spellings)."""
+    if kind_group != "phone" and not set(value) <= _py_safe():
+        return str(
+            pl.DataFrame({"v": [value]}).select(key_expr(kind_group, "v").alias("k"))["k"][0]
+        )
+    if kind_group == "phone":
+        digits = re.sub(r"\D", "", value)
+        return digits[-8:] if len(digits) >= 6 else ""
+    folded = search_key(value)
+    if kind_group == "plate":
+        return folded.replace(" ", "")
+    padded = (" " + folded + " ").replace("dj", "d")
+    padded = _CH_RE.sub("c ", padded)
+    stripped = _LEGAL_PY_RE.sub(" ", _LEGAL_PY_RE.sub(" ", padded))
+    return _SPACES_RE.sub(" ", stripped).strip()
 
 
 def key_expr(kind_group: str, col: str) -> pl.Expr:
@@ -274,6 +313,17 @@ def _reason_expr() -> pl.Expr:
     return pl.concat_str(exprs)
 
 
+_MATCH_SCHEMA = {
+    "declaration_id": pl.Utf8,
+    "field": pl.Utf8,
+    "value": pl.Utf8,
+    "kind": pl.Utf8,
+    "name": pl.Utf8,
+    "score": pl.Float64,
+    "reason": pl.Utf8,
+}
+
+
 def _first_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """The first row of each declaration (its parties): from the runs of equal ids when a
     declaration's items are contiguous (as in files), else by a hash ``unique``."""
@@ -294,21 +344,13 @@ def match(frame: pl.DataFrame, entries: Iterable[WatchEntry] | pl.DataFrame) -> 
     decl = _first_rows(frame)
     found = [h for g in TARGETS if (h := _group_hits(decl, ents, g)) is not None]
     if not found:
-        return pl.DataFrame(
-            schema={
-                "declaration_id": pl.Utf8,
-                "field": pl.Utf8,
-                "value": pl.Utf8,
-                "kind": pl.Utf8,
-                "name": pl.Utf8,
-                "score": pl.Float64,
-                "reason": pl.Utf8,
-            }
-        )
+        return pl.DataFrame(schema=_MATCH_SCHEMA)
     hits = pl.concat(found).select(
         "declaration_id", "field", "value", "kind", "name", "score", "reason"
     )
-    return hits.sort(["declaration_id", "score"], descending=[False, True])
+    return hits.sort(
+        ["declaration_id", "score", "reason"], descending=[False, True, False], maintain_order=True
+    )
 
 
 def watchlist_per_declaration(
@@ -356,10 +398,133 @@ def match_one(name: str, kind: str, candidates: Sequence[str]) -> list[tuple[str
     ]
 
 
+# ------------------------------------------------------------------ one declaration
+
+
+def _block_set(key: str) -> set[str]:
+    """``_blocks`` of one key, in Python (the same blocks)."""
+    prefixes = sorted({w[:3] for w in key.split(" ") if w})
+    if len(prefixes) == 1:
+        return {"1:" + prefixes[0]}
+    return {f"{p}|{q}" for i, p in enumerate(prefixes) for q in prefixes[i + 1 :]}
+
+
+@dataclass(frozen=True)
+class _Listed:
+    kind: str
+    name: str
+    country: str
+
+
+class WatchIndex:
+    """The entries of one watchlist version as dictionaries, for requests of a few
+    declarations: exact keys for phones and plates, blocks → entry keys for names and
+    addresses, entry key → entries. Matching a declaration then costs a few dictionary
+    look-ups and RapidFuzz calls on its candidates instead of a dozen Polars joins, and
+    gives the same hits, scores and reasons as :func:`match` (a test compares them)."""
+
+    def __init__(self, entries: pl.DataFrame) -> None:
+        self.by_key: dict[tuple[str, str], list[_Listed]] = {}
+        self.blocks: dict[str, dict[str, set[str]]] = {"name": {}, "address": {}}
+        for group, key, kind, name, country in entries.select(
+            "group", "key", "kind", "name", "country"
+        ).iter_rows():
+            self.by_key.setdefault((group, key), []).append(_Listed(kind, name, country))
+        for group, key in self.by_key:
+            if group in self.blocks:
+                for block in _block_set(key):
+                    self.blocks[group].setdefault(block, set()).add(key)
+        self.groups = {g for g, _k in self.by_key}
+
+    @classmethod
+    def of(cls, entries: Iterable[WatchEntry] | pl.DataFrame) -> WatchIndex:
+        """The index of ``entries``, kept per process for the last few entry frames (the
+        screening service passes the same cached frame until the watchlist changes)."""
+        found = _INDEX_CACHE.get(id(entries))
+        if found is not None and found[0] is entries:
+            return found[1]
+        frame = entries if isinstance(entries, pl.DataFrame) and "key" in entries.columns else None
+        index = cls(frame if frame is not None else entries_frame(entries))
+        if len(_INDEX_CACHE) >= 8:
+            _INDEX_CACHE.clear()
+        _INDEX_CACHE[id(entries)] = (entries, index)
+        return index
+
+    def _similar(self, group: str, key: str) -> list[tuple[str, float]]:
+        """Entry keys like ``key`` with their similarity (0..100), as ``_fuzzy_pairs``."""
+        if group in ("phone", "plate"):
+            return [(key, 100.0)] if (group, key) in self.by_key else []
+        blocks = self.blocks[group]
+        candidates = sorted({e for b in _block_set(key) for e in blocks.get(b, ())})
+        out = []
+        for ekey in candidates:
+            sim = float(np.float32(fuzz.token_sort_ratio(key, ekey)))
+            if sim >= NAME_CUTOFF and _residual_ok(key, ekey):
+                out.append((ekey, sim))
+        return out
+
+    def match_rows(self, first_rows: dict[str, dict[str, str]]) -> pl.DataFrame:
+        """Declaration id → its first item row (text columns) ⇒ :func:`match`'s frame."""
+        wanted: dict[str, list[tuple[str, str, str, str]]] = {}  # group → (id, col, value, cc)
+        for decl_id, row in first_rows.items():
+            for group, targets in TARGETS.items():
+                if group not in self.groups:
+                    continue
+                for col, country_col in targets:
+                    value = row.get(col) or ""
+                    if value:
+                        cc = (row.get(country_col) or "").upper() if country_col else ""
+                        wanted.setdefault(group, []).append((decl_id, col, value, cc))
+        if not wanted:
+            return pl.DataFrame(schema=_MATCH_SCHEMA)
+        keys = {g: {v: py_key(g, v) for _i, _c, v, _cc in rows} for g, rows in wanted.items()}
+        template = _("%(field)s “%(value)s” ≈ watchlist %(kind)s “%(name)s” (%(score)s %%)")
+        hits: list[tuple[str, str, str, str, str, float, str]] = []
+        for group, rows in wanted.items():
+            similar: dict[str, list[tuple[str, float]]] = {}
+            for decl_id, col, value, cc in rows:
+                key = keys[group][value]
+                if not key:
+                    continue
+                if key not in similar:
+                    similar[key] = self._similar(group, key)
+                for ekey, sim in similar[key]:
+                    for e in self.by_key[(group, ekey)]:
+                        mismatch = e.country != "" and cc != "" and e.country != cc
+                        score = sim / 100.0 * (COUNTRY_MISMATCH if mismatch else 1.0)
+                        reason = template % {
+                            "field": col,
+                            "value": value,
+                            "kind": e.kind,
+                            "name": e.name,
+                            "score": str(int(round(score * 100))),
+                        }
+                        hits.append((decl_id, col, value, e.kind, e.name, score, reason))
+        hits.sort(key=lambda h: (h[0], -h[5], h[6]))
+        return pl.DataFrame(hits, schema=_MATCH_SCHEMA, orient="row")
+
+    def per_declaration(
+        self, first_rows: dict[str, dict[str, str]]
+    ) -> dict[str, tuple[float, str]]:
+        """Declaration id → (``watchlist_score``, ``watchlist_reason``) for those with a hit,
+        as :func:`watchlist_per_declaration`."""
+        out: dict[str, tuple[float, list[str]]] = {}
+        for decl_id, _f, _v, _k, _n, score, reason in self.match_rows(first_rows).iter_rows():
+            best, reasons = out.setdefault(decl_id, (score, []))
+            if reason not in reasons:
+                reasons.append(reason)
+            out[decl_id] = (max(best, score), reasons)
+        return {k: (s, "; ".join(r)) for k, (s, r) in out.items()}
+
+
+_INDEX_CACHE: dict[int, tuple[object, WatchIndex]] = {}
+
+
 __all__ = [
     "KINDS",
     "OUT_COLUMNS",
     "WatchEntry",
+    "WatchIndex",
     "entries_frame",
     "match",
     "match_one",

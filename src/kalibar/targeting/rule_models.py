@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kalibar.db.base import Audited, Base, Timestamped, UTCDateTime
@@ -35,3 +35,21 @@ class RuleSet(Audited, Timestamped, Base):
     saved_by: Mapped[str] = mapped_column(String(80), default="")
     activated_by: Mapped[str] = mapped_column(String(80), default="")
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class LaneRate(Audited, Timestamped, Base):
+    """An agency's expected share of declarations per lane for one office and flow (``*``
+    for any): the inspection capacity the lane assignment caps each lane at. Edited by the
+    agency's administrators on the rules page; audited like every change."""
+
+    __tablename__ = "targeting_lane_rates"
+    __table_args__ = (UniqueConstraint("agency_id", "office", "flow"),)
+
+    uuid: Mapped[UUID] = mapped_column(Uuid(), primary_key=True, default=uuid7)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    office: Mapped[str] = mapped_column(String(64))
+    flow: Mapped[str] = mapped_column(String(16))
+    red: Mapped[float | None] = mapped_column(Float, default=None)
+    yellow: Mapped[float | None] = mapped_column(Float, default=None)
+    blue: Mapped[float | None] = mapped_column(Float, default=None)
+    saved_by: Mapped[str] = mapped_column(String(80), default="")

@@ -37,6 +37,12 @@ def starter_text() -> str:
     return STARTER.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def _starter() -> tuple[Rule, ...]:
+    """The starter rules, parsed once per process."""
+    return tuple(load_rules())
+
+
 @lru_cache(maxsize=64)
 def _parsed(text: str) -> tuple[Rule, ...]:
     return tuple(parse_rules(text, source="rules"))
@@ -87,7 +93,7 @@ def rules_for_agency(session: Session, agency_id: int | None) -> list[Rule]:
     """The rules screening uses for ``agency_id``: its active set, else the starter rules."""
     found = active_set(session, agency_id) if agency_id is not None else None
     if found is None:
-        return load_rules()
+        return list(_starter())
     return list(_parsed(found.yaml_text))
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _
-from kalibar.targeting import rules_store
+from kalibar.targeting import lane_rates, rules_store
 from kalibar.targeting.rule_models import RuleSet
 from kalibar.web.deps import AdminActor, Db
 from kalibar.web.templating import render
@@ -97,6 +97,35 @@ def post_activate(body: ActivateIn, db: Db, actor: AdminActor) -> RuleSetOut:
     return _out(rules_store.activate(db, actor=actor, version=body.version))
 
 
+class LaneRateLine(BaseModel):
+    office: str = Field(min_length=1, max_length=64)
+    flow: str = Field(min_length=1, max_length=16)
+    red: float | None = None
+    yellow: float | None = None
+    blue: float | None = None
+
+
+class LaneRatesIn(BaseModel):
+    rates: list[LaneRateLine] = Field(max_length=lane_rates.MAX_LINES)
+
+
+def _rates_out(lines: list[lane_rates.RateLine]) -> list[LaneRateLine]:
+    return [LaneRateLine(**vars(line)) for line in lines]
+
+
+@api_router.get("/lane-rates", response_model=list[LaneRateLine])
+def get_lane_rates(db: Db, actor: AdminActor) -> list[LaneRateLine]:
+    return _rates_out(lane_rates.lines_for(db, actor.agency_id))
+
+
+@api_router.put("/lane-rates", response_model=list[LaneRateLine])
+def put_lane_rates(body: LaneRatesIn, db: Db, actor: AdminActor) -> list[LaneRateLine]:
+    text = lane_rates.as_text(
+        [lane_rates.RateLine(r.office, r.flow, r.red, r.yellow, r.blue) for r in body.rates]
+    )
+    return _rates_out(lane_rates.save(db, actor=actor, text=text))
+
+
 # ------------------------------------------------------------------ page
 
 
@@ -107,6 +136,8 @@ def _notice(request: Request) -> str:
         return _("Saved as version %(v)d.") % {"v": int(saved)}
     if activated.isdigit():
         return _("Version %(v)d is active.") % {"v": int(activated)}
+    if q.get("rates") == "saved":
+        return _("Lane rates saved.")
     return ""
 
 
@@ -118,6 +149,10 @@ def _page(request: Request, db: Db, actor: AdminActor, status: int = 200, **extr
         "errors": [],
         "backtest": None,
         "notice": _notice(request),
+        "rates_text": extra.pop("rates_text", None)
+        or lane_rates.as_text(lane_rates.lines_for(db, actor.agency_id)),
+        "rates_message": "",
+        "rates_errors": [],
     }
     context.update(extra)
     return render(request, "targeting/rules.html", context, status)
@@ -164,3 +199,21 @@ def rules_activate(request: Request, db: Db, actor: AdminActor) -> Response:
     except KalibarError as exc:
         return _page(request, db, actor, exc.status, message=exc.message, errors=exc.details)
     return RedirectResponse(f"/targeting/rules?activated={row.version}", status_code=303)
+
+
+@page_router.post("/lane-rates")
+def rules_lane_rates(request: Request, db: Db, actor: AdminActor) -> Response:
+    text = str(request.state.form.get("rates") or "")
+    try:
+        lane_rates.save(db, actor=actor, text=text)
+    except KalibarError as exc:
+        return _page(
+            request,
+            db,
+            actor,
+            exc.status,
+            rates_text=text,
+            rates_message=exc.message,
+            rates_errors=exc.details,
+        )
+    return RedirectResponse("/targeting/rules?rates=saved#lane-rates", status_code=303)

@@ -74,6 +74,15 @@ class Instruction(BaseModel):
     instructions: str
 
 
+class Contribution(BaseModel):
+    """One of the model's top contributing features for a declaration: how much the
+    calibrated score drops when this feature alone takes its training median (numbers,
+    flags) or is missing (categories). One at a time, an approximation, not SHAP."""
+
+    feature: str
+    contribution: float
+
+
 class ScreeningOut(BaseModel):
     declaration_id: str
     score: float
@@ -83,6 +92,10 @@ class ScreeningOut(BaseModel):
     rules: list[str]
     random: bool
     instructions: list[Instruction]
+    #: The model's calibrated score (0..1), when a model is trained.
+    model_score: float | None = None
+    #: The model's top contributing features, for red and yellow declarations.
+    top_features: list[Contribution] = []
     #: The stored declaration, when ``store`` was asked for.
     uuid: UUID | None = None
 
@@ -122,6 +135,8 @@ class WorklistItem(BaseModel):
     random: bool
     instructions: list[Instruction]
     outcome: str | None = None
+    model_score: float | None = None
+    top_features: list[Contribution] = []
 
 
 class HitRateRow(BaseModel):

@@ -18,7 +18,18 @@ Illicit patterns (outcome when inspected):
 - ``ant_vehicle`` — a few guns in a car or bus on BA/RS → HR/SI/AT routes, declared as
   personal belongings or household goods, with a vehicle plate → firearms.
 
-Look-alike noise (legitimate): licensed dealers' alarm pistols as cargo in hundreds;
+Disguised variants (the harder cases, no keyword or decoy-heading rule names them):
+
+- ``alarm_as_toy`` — the Turkish alarm pistols again, TR → BG, declared as toys, gifts or
+  samples (9503, 9505) → firearms.
+- ``parts_as_machine`` — pistol parts declared as machine or metal parts (8466, 8487,
+  7326), light and valuable → parts.
+- ``ammo_as_hardware`` — ammunition declared as hardware or lead sheet (7326, 7806, 8302),
+  dense and cheap → ammunition.
+
+Look-alike noise (legitimate): toys, gifts and clothes posted from Turkey via Bulgaria;
+machine parts, bearings and hardware of every weight and value from the same countries;
+licensed dealers' alarm pistols as cargo in hundreds;
 real hand tools, auto parts, steel pins (heavier, cheaper per kg); fishing and sports
 goods; real 3D printer nozzles (grams); buses and cars with belongings on the same
 routes; and ordinary clothing, electronics, books, cosmetics.

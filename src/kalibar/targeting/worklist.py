@@ -27,13 +27,14 @@ from kalibar.errors import Invalid, NotFound
 from kalibar.i18n import _
 from kalibar.sharing.visibility import visible
 from kalibar.targeting.inspection_models import POSITIVE_OUTCOMES, Inspection, Outcome, Screening
-from kalibar.targeting.inspections import instructions_for, split_reasons
+from kalibar.targeting.inspections import instructions_for, parse_top, split_reasons
 from kalibar.targeting.models import Declaration
 
 LANES = ("red", "yellow", "blue", "green")
 STATES = ("open", "done", "all")
-#: Where a positive inspection records its seizure, until the seizures slice lands.
-SEIZURE_URL = "/records/new?status=seized"
+#: Where a positive inspection records its seizure (the seizures slice's form, linked back
+#: to the declaration through ``Seizure.declaration_uuid``).
+SEIZURE_URL = "/seizures/new?declaration={uuid}"
 SCORE_BANDS = (
     (0.8, "0.8–1.0"),
     (0.6, "0.6–0.8"),
@@ -73,8 +74,12 @@ class Entry:
     @property
     def seizure_url(self) -> str | None:
         if self.inspection is not None and self.inspection.outcome in POSITIVE_OUTCOMES:
-            return SEIZURE_URL
+            return SEIZURE_URL.format(uuid=self.declaration.uuid)
         return None
+
+    @property
+    def top_features(self) -> list[tuple[str, float]]:
+        return parse_top(self.screening.top_features)
 
     def as_dict(self) -> dict[str, Any]:
         d, s = self.declaration, self.screening
@@ -91,6 +96,10 @@ class Entry:
             "random": s.random,
             "instructions": self.instructions,
             "outcome": self.inspection.outcome if self.inspection else None,
+            "model_score": self.screening.model_score,
+            "top_features": [
+                {"feature": name, "contribution": value} for name, value in self.top_features
+            ],
         }
 
 
