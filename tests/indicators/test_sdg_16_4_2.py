@@ -282,3 +282,45 @@ def test_page_form_and_csv(world: World) -> None:
     login(border, "border", world.passwords["border"])
     card = border.get(f"/records/{ids[1]}/origin", headers={"HX-Request": "true"})
     assert card.status_code == 200 and "<form" not in card.text
+
+
+def test_context_comes_from_the_seizure_the_weapon_was_recorded_in(world: World) -> None:
+    """A weapon recorded in a postal seizure counts under "postal inspection"; one recorded
+    on its own keeps its status as context."""
+    from datetime import UTC, datetime
+
+    from support import actor_of
+
+    from kalibar.records.service import RecordData, create_record
+    from kalibar.seizures.service import ItemData, SeizureData, create_seizure
+
+    officer = actor_of(world, "officer")
+    with unit_of_work(world.engine, actor=officer) as s:
+        create_seizure(
+            s,
+            actor=officer,
+            data=SeizureData(
+                occurred_at=datetime(2025, 6, 15, 9, 30, tzinfo=UTC),
+                context="postal_inspection",
+                place_name="Poštanski centar Sarajevo",
+            ),
+            items=[
+                ItemData(
+                    kind="firearm",
+                    firearm=RecordData(status="seized", weapon_type="pistol", make="Glock",
+                                       model="17", serial_number="PST101"),
+                )
+            ],
+        )  # fmt: skip
+        create_record(
+            s,
+            actor=officer,
+            data=RecordData(status="found", weapon_type="rifle", serial_number="FND202",
+                            event_date=date(2025, 7, 1)),
+        )  # fmt: skip
+    with unit_of_work(world.engine) as s:
+        report = service.sdg_report(s, actor=actor(s, "focalpoint"), query=PERIOD)
+    assert cells(report.by_context) == [("found", 1, 0), ("postal_inspection", 1, 0)]
+    from kalibar.indicators.schemas import context_label
+
+    assert context_label("postal_inspection") == "postal inspection"

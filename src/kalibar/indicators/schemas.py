@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kalibar.i18n import _
 from kalibar.indicators import sdg, tracing_stats
 from kalibar.records.labels import STATUS_LABELS, TYPE_LABELS
+from kalibar.seizures.labels import label as seizure_label
 
 
 class Period(BaseModel):
@@ -69,7 +70,10 @@ def type_label(key: str) -> str:
 
 
 def context_label(key: str) -> str:
-    return str(STATUS_LABELS[key]) if key in STATUS_LABELS else key
+    """A seizure context (border check, postal inspection …) or, outside seizures, a status."""
+    if key in STATUS_LABELS:
+        return str(STATUS_LABELS[key])
+    return seizure_label("context", key)
 
 
 def _cell(cell: sdg.Cell, label: str) -> SdgCellOut:

@@ -11,8 +11,9 @@ traced or established by a competent authority in line with international instru
 - **Numerator**: those of the denominator with ``origin_established`` — by a trace answer
   (``origin_source = "tracing"``) or by other competent-authority means recorded on the
   record (``origin_source = "other"``, with a note saying on what basis).
-- **Context**: for now the record's status (seized, found, surrendered); the seizure's own
-  context (border, postal, criminal case …) replaces it when seizures are recorded.
+- **Context**: the context of the seizure the weapon was recorded in (border check, postal
+  inspection, premises search …); for a record made outside a seizure, its status
+  (seized, found, surrendered).
 
 Only records the viewer may see are counted (``sharing.visibility``): a national focal
 point sees what the agencies of its country share nationally, so the figure is national.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency
@@ -35,6 +36,7 @@ from kalibar.auth.actor import Actor
 from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.records.models import RECOVERED, FirearmRecord
+from kalibar.seizures.models import SeizedItem, Seizure
 from kalibar.sharing.visibility import visible, visible_clause
 
 #: Arms made before this year are antiques and out of the indicator's scope.
@@ -164,14 +166,25 @@ def compute(
     """The indicator and its breakdowns in one grouped query."""
     r = FirearmRecord
     # Plain columns only in GROUP BY: PostgreSQL cannot match parameterised expressions.
-    cols = (r.weapon_type, r.status, r.owner_agency_id, r.origin_established, r.year_of_manufacture)
+    cols = (
+        r.weapon_type,
+        r.status,
+        r.owner_agency_id,
+        r.origin_established,
+        r.year_of_manufacture,
+        Seizure.context,
+    )
     counts: Select[Any] = select(*cols, func.count())  # type: ignore[assignment]
+    counts = counts.select_from(r).outerjoin(
+        SeizedItem, and_(SeizedItem.record_id == r.uuid, SeizedItem.deleted_at.is_(None))
+    )
+    counts = counts.outerjoin(Seizure, Seizure.uuid == SeizedItem.seizure_id)
     stmt = _in_period(session, scoped(counts, viewers), query)
     stmt = stmt.group_by(*cols)
     codes = agency_codes(session)
     report = SdgReport(query=query, viewer=viewer)
     cells: dict[str, dict[str, Cell]] = defaultdict(dict)
-    for weapon_type, status, agency_id, is_established, year, n in session.execute(stmt):
+    for weapon_type, status, agency_id, is_established, year, context, n in session.execute(stmt):
         count = int(n)
         if year is not None and year < ANTIQUE_BEFORE:
             report.excluded_antiques += count
@@ -181,7 +194,7 @@ def compute(
         report.numerator += established
         for name, key in (
             ("type", weapon_type or UNKNOWN),
-            ("context", status),
+            ("context", context or status),
             ("agency", codes.get(agency_id, str(agency_id))),
         ):
             cell = cells[name].setdefault(key, Cell(key))
