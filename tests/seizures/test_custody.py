@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
+from seizure_support import T0, insert_seizure
 from sqlalchemy import func, select, text, update
 from support import World, actor_of
 
@@ -16,35 +18,8 @@ from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.seizures import custody
 from kalibar.seizures.models import CustodyEvent, Handover, SeizedItem, Seizure
 
-T0 = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
-
-
-def make_seizure(
-    world: World, owner: Actor, *, items: int = 1
-) -> tuple[uuid.UUID, list[uuid.UUID]]:
-    """A seizure with ammunition items, inserted directly (no procedures, no custody)."""
-    with unit_of_work(world.engine, actor=owner) as s:
-        seizure = Seizure(
-            reference=f"T-SZ-{uuid.uuid4().hex[:12]}",
-            owner_agency_id=owner.agency_id,
-            owner_country=owner.country,
-            distribution="national",
-            occurred_at=T0,
-            context="border_check",
-            seizing_agency_id=owner.agency_id,
-            recorded_by=owner.username,
-        )
-        s.add(seizure)
-        s.flush()
-        made = [
-            SeizedItem(
-                seizure_id=seizure.uuid, position=n, kind="ammunition", quantity=50, unit="rounds"
-            )  # fmt: skip
-            for n in range(1, items + 1)
-        ]
-        s.add_all(made)
-        s.flush()
-        return seizure.uuid, [i.uuid for i in made]
+#: Ammunition items, inserted directly (no procedures, no custody).
+make_seizure = partial(insert_seizure, kind="ammunition", quantity=50, unit="rounds")
 
 
 def append(world: World, actor: Actor, item_id: uuid.UUID, action: str, **kw: Any) -> CustodyEvent:

@@ -9,12 +9,13 @@ import os
 import stat
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
+from seizure_support import insert_seizure
 from sqlalchemy import func, select
 from support import World, actor_of
 
@@ -25,35 +26,10 @@ from kalibar.db.session import unit_of_work
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.seizures import evidence
 from kalibar.seizures import evidence_store as store
-from kalibar.seizures.models import EvidenceFile, SeizedItem, Seizure
+from kalibar.seizures.models import EvidenceFile, Seizure
 
-T0 = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
-
-
-def make_seizure(
-    world: World, owner: Actor, *, items: int = 1
-) -> tuple[uuid.UUID, list[uuid.UUID]]:
-    """A seizure with items, inserted directly (no procedures, no custody)."""
-    with unit_of_work(world.engine, actor=owner) as s:
-        seizure = Seizure(
-            reference=f"T-SZ-{uuid.uuid4().hex[:12]}",
-            owner_agency_id=owner.agency_id,
-            owner_country=owner.country,
-            distribution="national",
-            occurred_at=T0,
-            context="border_check",
-            seizing_agency_id=owner.agency_id,
-            recorded_by=owner.username,
-        )
-        s.add(seizure)
-        s.flush()
-        made = [
-            SeizedItem(seizure_id=seizure.uuid, position=n, kind="part", part_kind="barrel")
-            for n in range(1, items + 1)
-        ]
-        s.add_all(made)
-        s.flush()
-        return seizure.uuid, [i.uuid for i in made]
+#: Barrels, inserted directly (no procedures, no custody).
+make_seizure = partial(insert_seizure, kind="part", part_kind="barrel")
 
 
 def picture(fmt: str = "JPEG", size: tuple[int, int] = (800, 600), mode: str = "RGB") -> bytes:

@@ -9,12 +9,11 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from seizure_support import fresh_data_dir, record_seizure
 from support import World, actor_of
 
-from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
-from kalibar.matching import index_store
 from kalibar.records.models import FirearmRecord
 from kalibar.records.service import RecordData, create_record
 from kalibar.seizures import service as svc
@@ -23,12 +22,8 @@ from kalibar.seizures.service import ItemData, SeizureData
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from fresh_data_dir(tmp_path, monkeypatch)
 
 
 PISTOL = RecordData(status="stolen", weapon_type="pistol", make="Zastava", model="CZ 99",
@@ -46,12 +41,8 @@ def _seize(world: World, *, with_stolen: bool = False) -> UUID:
         context="border_check",
         place_code="BA-BIJACA",
     )
-    with unit_of_work(world.engine) as s:
-        seizure = svc.create_seizure(
-            s, actor=actor_of(world, "officer"), data=data, distribution="agency",
-            items=[ItemData(kind="firearm", firearm=PISTOL)],
-        )  # fmt: skip
-        return seizure.uuid
+    items = [ItemData(kind="firearm", firearm=PISTOL)]
+    return record_seizure(world, actor_of(world, "officer"), data, items, distribution="agency")
 
 
 def test_accept_moves_ownership_and_sender_keeps_reading(world: World) -> None:

@@ -9,14 +9,11 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from seizure_support import fresh_data_dir, record_seizure
 from support import World, actor_of
 
 from kalibar.auth.actor import Actor
-from kalibar.config import get_settings
-from kalibar.db.session import unit_of_work
 from kalibar.errors import Invalid
-from kalibar.matching import index_store
-from kalibar.seizures import service as svc
 from kalibar.seizures.listing import (
     SeizureFilter,
     count_seizures,
@@ -29,12 +26,8 @@ from kalibar.seizures.service import ItemData, SeizureData
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from fresh_data_dir(tmp_path, monkeypatch)
 
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -45,8 +38,7 @@ def _make(world: World, actor: Actor, days_ago: int, items: list[ItemData] | Non
     data = SeizureData(occurred_at=NOW - timedelta(days=days_ago), context="border_check")
     for key, value in fields.items():
         setattr(data, key, value)
-    with unit_of_work(world.engine) as s:
-        return svc.create_seizure(s, actor=actor, data=data, items=items or []).uuid
+    return record_seizure(world, actor, data, items or [])
 
 
 @pytest.fixture

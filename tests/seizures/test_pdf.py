@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from seizure_support import car_at_border
 from sqlalchemy import select
 from support import World, actor_of
 
@@ -23,7 +24,7 @@ from kalibar.seizures import custody, entities, evidence, procedures, service
 from kalibar.seizures.entities import EntityData
 from kalibar.seizures.models import ProcedureStep, Seizure
 from kalibar.seizures.pdf import render_custody_form, render_report
-from kalibar.seizures.service import ItemData, SeizureData
+from kalibar.seizures.service import ItemData
 
 
 @dataclass
@@ -50,6 +51,12 @@ def text_of(pdf: bytes) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
+#: The pistol seized, and reported stolen before.
+PISTOL = RecordData(
+    status="seized", make="Zastava", model="M70", calibre="7.62x25", serial_number="AB 102345"
+)
+
+
 def build(world: World) -> Case:
     officer, border, admin = (actor_of(world, u) for u in ("officer", "border", "admin"))
     when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
@@ -57,46 +64,24 @@ def build(world: World) -> Case:
         stolen = records.create_record(
             s,
             actor=border,
-            data=RecordData(
-                status="stolen",
-                make="Zastava",
-                model="M70",
-                calibre="7.62x25",
-                serial_number="AB 102345",
-            ),  # fmt: skip
+            data=replace(PISTOL, status="stolen"),
         )
         stolen_reference = stolen.reference
     with unit_of_work(world.engine, actor=officer) as s:
         seizure = service.create_seizure(
             s,
             actor=officer,
-            data=SeizureData(
-                occurred_at=when,
-                context="border_check",
+            data=car_at_border(
+                when,
                 place_code="BA-IZACIC",
-                direction="entry",
                 origin_country="AT",
-                transit_countries=["SI", "HR"],
                 destination_country="BA",
-                detection_method="xray",
-                concealment_method="spare_tyre",
-                conveyance_kind="car",
                 vehicle_registration="A12-K-345",
                 legal_basis="Zakon o oružju, član 12.",
-                criminal_context=["illicit_trafficking"],
                 narrative="Two pistols found in the spare tyre during an X-ray check.",
             ),
             items=[
-                ItemData(
-                    kind="firearm",
-                    firearm=RecordData(
-                        status="seized",
-                        make="Zastava",
-                        model="M70",
-                        calibre="7.62x25",
-                        serial_number="AB 102345",
-                    ),
-                ),
+                ItemData(kind="firearm", firearm=PISTOL),
                 ItemData(kind="ammunition", calibre="7.62x25", ammunition_type="ball", quantity=50),
             ],  # fmt: skip
         )

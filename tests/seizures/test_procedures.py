@@ -11,15 +11,14 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from seizure_support import fresh_data_dir, record_seizure
 from sqlalchemy import select
 from support import World, actor_of
 
 from kalibar.audit.service import history_of
-from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import LANGUAGES
-from kalibar.matching import index_store
 from kalibar.records.service import RecordData
 from kalibar.seizures import custody, procedures
 from kalibar.seizures import procedure_templates as pt
@@ -37,12 +36,8 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from fresh_data_dir(tmp_path, monkeypatch)
 
 
 PISTOL = RecordData(status="seized", weapon_type="pistol", make="Zastava", model="CZ 99",
@@ -65,11 +60,7 @@ def _seizure(
         concealment_method="spare_tyre",
         **extra,
     )
-    with unit_of_work(world.engine) as s:
-        seizure = svc.create_seizure(
-            s, actor=actor_of(world, "officer"), data=data, items=list(items)
-        )
-        return str(seizure.uuid)
+    return str(record_seizure(world, actor_of(world, "officer"), data, items))
 
 
 def _steps(world: World, seizure_id: str) -> dict[str, ProcedureStep]:

@@ -10,10 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from seizure_support import fresh_data_dir
 from support import World, token_client
-
-from kalibar.config import get_settings
-from kalibar.matching import index_store
 
 API = "/api/v1/seizures"
 
@@ -62,12 +60,8 @@ def body(**extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from fresh_data_dir(tmp_path, monkeypatch)
 
 
 def _created(client: TestClient, payload: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from seizure_support import fresh_data_dir
 from support import World, token_client
 
 from kalibar.config import get_settings
-from kalibar.matching import index_store
 from kalibar.seizures import evidence_store
 
 API = "/api/v1/seizures"
@@ -31,11 +31,7 @@ SEIZURE: dict[str, Any] = {
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield tmp_path / "data"
-    get_settings.cache_clear()
-    index_store.forget()
+    yield from fresh_data_dir(tmp_path, monkeypatch)
 
 
 def png() -> bytes:

@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from seizure_support import car_at_border, fresh_data_dir
 from sqlalchemy import func, select
 from support import World, actor_of
 
-from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
-from kalibar.matching import index_store
 from kalibar.records.models import FirearmRecord
 from kalibar.records.service import RecordData, create_record
 from kalibar.seizures import custody, procedures
@@ -24,12 +23,8 @@ from kalibar.seizures.service import ItemData, SeizureData
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from fresh_data_dir(tmp_path, monkeypatch)
 
 
 WHEN = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
@@ -44,23 +39,7 @@ PISTOL = RecordData(
 
 
 def _event(**changes: object) -> SeizureData:
-    data = SeizureData(
-        occurred_at=WHEN,
-        context="border_check",
-        place_code="BA-BIJACA",
-        direction="entry",
-        origin_country="HR",
-        transit_countries=["SI", "HR"],
-        detection_method="xray",
-        concealment_method="spare_tyre",
-        conveyance_kind="car",
-        vehicle_registration="a12-b-345",
-        criminal_context=["illicit_trafficking"],
-        narrative="Two pistols and ammunition in the spare tyre.",
-    )
-    for key, value in changes.items():
-        setattr(data, key, value)
-    return data
+    return car_at_border(WHEN, **changes)
 
 
 def _items() -> list[ItemData]:

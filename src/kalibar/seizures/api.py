@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
@@ -22,21 +22,18 @@ from kalibar.records.models import FirearmRecord
 from kalibar.seizures import evidence, listing, pdf, procedures, service
 from kalibar.seizures.io_import import create_from_input
 from kalibar.seizures.models import Entity, Handover, SeizedItem, Seizure
-from kalibar.seizures.schemas import (
+from kalibar.seizures.schemas import HandoverIn, ReasonIn, SeizureCreate, SeizureUpdate
+from kalibar.seizures.schemas_out import (
     EntityOut,
     EvidenceOut,
-    HandoverIn,
     HandoverOut,
     InvolvementOut,
     ItemOut,
     MapPointOut,
     ProcedureOut,
-    ReasonIn,
-    SeizureCreate,
     SeizureOut,
     SeizurePage,
     SeizureSummary,
-    SeizureUpdate,
     StepOut,
 )
 from kalibar.sharing.visibility import visible
@@ -114,6 +111,15 @@ def _handover_out(db: Db, h: Handover) -> HandoverOut:
     return HandoverOut.of(h, agency_codes(db), reference.scalar_one_or_none() or "")
 
 
+def _filter(country: str | None, agency: str | None, **given: Any) -> listing.SeizureFilter:
+    """The list and map filters; country and agency codes in upper case."""
+    return listing.SeizureFilter(
+        country=country.upper() if country else None,
+        agency=agency.upper() if agency else None,
+        **given,
+    )
+
+
 # ---------------------------------------------------------------- fixed paths first
 
 
@@ -135,12 +141,12 @@ def list_seizures(
     limit: int = Query(50, ge=1, le=500),
     cursor: str | None = None,
 ) -> SeizurePage:
-    filters = listing.SeizureFilter(
+    filters = _filter(
+        country,
+        agency,
         status=status,
         context=context,
         place_code=place_code,
-        country=country.upper() if country else None,
-        agency=agency.upper() if agency else None,
         date_from=date_from,
         date_to=date_to,
         q=q,
@@ -174,11 +180,11 @@ def map_points(
     date_to: date | None = None,
     item_kind: str | None = None,
 ) -> list[MapPointOut]:
-    filters = listing.SeizureFilter(
+    filters = _filter(
+        country,
+        agency,
         status=status,
         context=context,
-        country=country.upper() if country else None,
-        agency=agency.upper() if agency else None,
         date_from=date_from,
         date_to=date_to,
         item_kind=item_kind,

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse
 
 from kalibar.seizures import evidence, pdf
 from kalibar.seizures.models import EvidenceFile
-from kalibar.seizures.schemas import EvidenceOut, VerifyOut
+from kalibar.seizures.schemas_out import EvidenceOut, VerifyOut
 from kalibar.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/seizures", tags=["seizures"])

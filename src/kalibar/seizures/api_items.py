@@ -14,18 +14,13 @@ from kalibar.seizures import custody, entities, listing, procedures, service
 from kalibar.seizures.api import item_outs
 from kalibar.seizures.io_import import involve_checked
 from kalibar.seizures.models import ProcedureStep
-from kalibar.seizures.schemas import (
+from kalibar.seizures.schemas import CustodyIn, EntityIn, InvolvementIn, ItemIn, NoteIn, ReasonIn
+from kalibar.seizures.schemas_out import (
     CustodyChainOut,
     CustodyEventOut,
-    CustodyIn,
-    EntityIn,
     EntityOut,
-    InvolvementIn,
     InvolvementOut,
-    ItemIn,
     ItemOut,
-    NoteIn,
-    ReasonIn,
     SeizureSummary,
     StepOut,
     SuggestionOut,

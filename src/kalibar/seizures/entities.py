@@ -27,8 +27,7 @@ from kalibar.records.references import next_references
 from kalibar.reference.script import compact_key, has_cyrillic, search_key
 from kalibar.seizures.models import Entity, EntityKind, Involvement, Seizure, SeizureStatus
 from kalibar.seizures.vocabulary import check as check_code
-from kalibar.sharing.models import ObjectSharingGroup
-from kalibar.sharing.service import set_distribution
+from kalibar.sharing.service import set_distribution, shared_with_groups
 from kalibar.sharing.visibility import get_editable, get_visible, visible
 
 #: A described entity this alike to a known one (with the same DOB or document) is refused.
@@ -389,6 +388,14 @@ def suggest_entities(
 # ------------------------------------------------------------------ involvements
 
 
+def _open_seizure(session: Session, actor: Actor, seizure_id: UUID) -> Seizure:
+    """The seizure for a change of its people: owned by the actor's agency, open."""
+    seizure = get_editable(session, Seizure, seizure_id, actor)
+    if seizure.status != SeizureStatus.open.value:
+        raise Conflict(_("The seizure is closed."), [{"field": "status"}])
+    return seizure
+
+
 def involve(
     session: Session,
     *,
@@ -412,9 +419,7 @@ def involve(
             [{"field": "entity_id"}, {"field": "entity"}],
         )
     check_code("entity_role", role, "role")
-    seizure = get_editable(session, Seizure, seizure_id, actor)
-    if seizure.status != SeizureStatus.open.value:
-        raise Conflict(_("The seizure is closed."), [{"field": "status"}])
+    seizure = _open_seizure(session, actor, seizure_id)
     if data is not None:
         if not allow_new:
             strong = [s for s in suggest_entities(session, actor=actor, data=data) if s.strong]
@@ -433,13 +438,7 @@ def involve(
                         for s in strong
                     ],
                 )
-        groups = list(
-            session.execute(
-                select(ObjectSharingGroup.group_id).where(
-                    ObjectSharingGroup.object_uuid == seizure.uuid
-                )
-            ).scalars()
-        )
+        groups = shared_with_groups(session, seizure.uuid)
         entity = create_entity(
             session, actor=actor, data=data, distribution=seizure.distribution, group_ids=groups
         )
@@ -473,9 +472,7 @@ def remove_involvement(session: Session, *, actor: Actor, involvement_id: UUID) 
         seizure = get_visible(session, Seizure, involvement.seizure_id, actor)
     except NotFound:
         raise NotFound("Involvement", str(involvement_id)) from None
-    seizure = get_editable(session, Seizure, seizure.uuid, actor)
-    if seizure.status != SeizureStatus.open.value:
-        raise Conflict(_("The seizure is closed."), [{"field": "status"}])
+    _open_seizure(session, actor, seizure.uuid)
     session.delete(involvement)
     session.flush()
 

@@ -51,7 +51,14 @@ SEIZURE_TEXT = (
     "occurred_at",
     "declaration_uuid",
 )
+#: What the edit form changes: the event as typed (the declaration link stays as recorded).
+EDITABLE = (*(k for k in SEIZURE_TEXT if k != "declaration_uuid"), "criminal_context")
 COUNTRY_FIELDS = ("place_country", "origin_country", "destination_country")
+#: Event fields taken as typed; the others are parsed into dates, numbers, codes and lists.
+_PARSED = {"occurred_at", "context", "place_code", "latitude", "longitude", "declaration_uuid"}
+PLAIN_TEXT = tuple(
+    k for k in SEIZURE_TEXT if k not in {*_PARSED, *COUNTRY_FIELDS, "transit_countries"}
+)
 FIREARM_COLUMNS = ("weapon_type", "make", "model", "calibre", "serial_number")
 OTHER_COLUMNS = ("kind", "subtype", "calibre", "quantity", "unit", "description")
 #: Which vocabulary list the "subtype" column of an other-goods line uses, by item kind.
@@ -72,6 +79,12 @@ ENTITY_TEXT = (
     "address",
     "country",
     "notes",
+)
+#: Entity fields taken as typed; the others are parsed into a date, codes and a list.
+ENTITY_PLAIN = tuple(
+    k
+    for k in ENTITY_TEXT
+    if k not in {"kind", "date_of_birth", "nationality", "identity_documents", "country"}
 )
 CUSTODY_TEXT = (
     "action",
@@ -180,24 +193,7 @@ def parse_seizure(values: dict[str, Any]) -> tuple[SeizureData | None, dict[str,
             errors["declaration_uuid"] = _("Not a declaration identifier.")
     if errors or occurred is None:
         return None, errors
-    plain = {
-        k: values.get(k, "")
-        for k in (
-            "place_name",
-            "address",
-            "direction",
-            "detection_method",
-            "concealment_method",
-            "conveyance_kind",
-            "vehicle_registration",
-            "vehicle_make",
-            "bus_line",
-            "parcel_number",
-            "container_number",
-            "legal_basis",
-            "narrative",
-        )
-    }
+    plain = {k: values.get(k, "") for k in PLAIN_TEXT}
     plain["direction"] = plain["direction"] or "domestic"
     return SeizureData(
         occurred_at=occurred,
@@ -217,35 +213,7 @@ def parse_seizure(values: dict[str, Any]) -> tuple[SeizureData | None, dict[str,
 
 def seizure_changes(data: SeizureData) -> dict[str, Any]:
     """The editable event fields as ``update_seizure`` changes."""
-    changes = {
-        k: getattr(data, k)
-        for k in (
-            "occurred_at",
-            "context",
-            "place_code",
-            "place_name",
-            "address",
-            "place_country",
-            "latitude",
-            "longitude",
-            "direction",
-            "origin_country",
-            "transit_countries",
-            "destination_country",
-            "detection_method",
-            "concealment_method",
-            "conveyance_kind",
-            "vehicle_registration",
-            "vehicle_make",
-            "bus_line",
-            "parcel_number",
-            "container_number",
-            "legal_basis",
-            "criminal_context",
-            "narrative",
-        )
-    }
-    return changes
+    return {k: getattr(data, k) for k in EDITABLE}
 
 
 def values_of(seizure: Any) -> dict[str, Any]:
@@ -406,21 +374,7 @@ def parse_entity(values: dict[str, str]) -> tuple[EntityData | None, dict[str, s
     if errors:
         return None, errors
     docs = [d.strip() for d in values.get("identity_documents", "").splitlines() if d.strip()]
-    plain = {
-        k: values.get(k, "")
-        for k in (
-            "name",
-            "given_names",
-            "family_name",
-            "registration_number",
-            "vehicle_registration",
-            "vehicle_make",
-            "vehicle_kind",
-            "phone_number",
-            "address",
-            "notes",
-        )
-    }
+    plain = {k: values.get(k, "") for k in ENTITY_PLAIN}
     return EntityData(
         kind=values.get("kind") or "person",
         date_of_birth=dob,

@@ -127,6 +127,22 @@ def request_handover(
     return handover
 
 
+def _decide(handover: Handover, actor: Actor, status: HandoverStatus) -> None:
+    handover.status = status.value
+    handover.decided_by = actor.username
+    handover.decided_at = utcnow()
+
+
+def _withdraw(
+    session: Session, handover: Handover, actor: Actor, status: HandoverStatus
+) -> Handover:
+    """Declined or cancelled: the offer is decided and the receiver's read access ends."""
+    _decide(handover, actor, status)
+    _revoke_offer(session, handover.seizure_id, handover.to_agency_id)
+    session.flush()
+    return handover
+
+
 def accept_handover(session: Session, *, actor: Actor, handover_id: UUID) -> Seizure:
     """The receiving agency takes the seizure and its firearm records over."""
     handover, seizure = _pending(session, actor, handover_id)
@@ -135,9 +151,7 @@ def accept_handover(session: Session, *, actor: Actor, handover_id: UUID) -> Sei
     receiver = session.get(Agency, handover.to_agency_id)
     assert receiver is not None
     sender_id = seizure.owner_agency_id
-    handover.status = HandoverStatus.accepted.value
-    handover.decided_by = actor.username
-    handover.decided_at = utcnow()
+    _decide(handover, actor, HandoverStatus.accepted)
     seizure.owner_agency_id = receiver.id
     seizure.owner_country = receiver.country_code
     ids = [i.record_id for i in seizure.items if i.record_id is not None]
@@ -179,33 +193,23 @@ def _move_hits(session: Session, record_ids: list[UUID], sender_id: int, receive
 def decline_handover(session: Session, *, actor: Actor, handover_id: UUID, reason: str) -> Handover:
     """The receiving agency refuses the seizure, saying why; its read access ends."""
     reason = (reason or "").strip()
-    handover, seizure = _pending(session, actor, handover_id)
+    handover, _seizure = _pending(session, actor, handover_id)
     if actor.agency_id != handover.to_agency_id:
         raise Forbidden(_("Only the agency the seizure is offered to may decline it."))
     if not reason:
         raise Invalid(
             _("Say why the hand-over is declined."), [{"field": "reason", "error": "required"}]
         )
-    handover.status = HandoverStatus.declined.value
     handover.decline_reason = reason
-    handover.decided_by = actor.username
-    handover.decided_at = utcnow()
-    _revoke_offer(session, seizure.uuid, handover.to_agency_id)
-    session.flush()
-    return handover
+    return _withdraw(session, handover, actor, HandoverStatus.declined)
 
 
 def cancel_handover(session: Session, *, actor: Actor, handover_id: UUID) -> Handover:
     """The sending agency withdraws its offer; the receiver's read access ends."""
-    handover, seizure = _pending(session, actor, handover_id)
+    handover, _seizure = _pending(session, actor, handover_id)
     if actor.agency_id != handover.from_agency_id:
         raise Forbidden(_("Only the agency that offered the seizure may cancel the hand-over."))
-    handover.status = HandoverStatus.cancelled.value
-    handover.decided_by = actor.username
-    handover.decided_at = utcnow()
-    _revoke_offer(session, seizure.uuid, handover.to_agency_id)
-    session.flush()
-    return handover
+    return _withdraw(session, handover, actor, HandoverStatus.cancelled)
 
 
 def incoming_handovers(session: Session, *, actor: Actor) -> list[Handover]:

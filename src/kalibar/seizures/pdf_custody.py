@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,11 +20,11 @@ from kalibar.auth.actor import Actor
 from kalibar.errors import NotFound
 from kalibar.i18n import _
 from kalibar.pdf_layout import Document
-from kalibar.records.models import FirearmRecord
 from kalibar.seizures import custody
 from kalibar.seizures.labels import label
 from kalibar.seizures.models import CustodyEvent, SeizedItem, Seizure
-from kalibar.sharing.visibility import get_visible, visible
+from kalibar.seizures.service import visible_records
+from kalibar.sharing.visibility import get_visible
 
 #: Empty rows printed under the recorded custody events, for handwritten continuation.
 BLANK_CUSTODY_ROWS = 6
@@ -61,15 +60,6 @@ def place_text(s: Seizure) -> str:
     if s.place_country:
         text = f"{text} ({s.place_country})" if text else s.place_country
     return text
-
-
-def visible_records(session: Session, actor: Actor, ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    """Firearm records the actor may see (tombstoned ones too: the report is history)."""
-    if not ids:
-        return {}
-    r = FirearmRecord
-    stmt = visible(select(r).where(r.uuid.in_(ids)), r, actor, include_deleted=True)
-    return {rec.uuid: rec for rec in session.execute(stmt).scalars()}
 
 
 def custody_rows(events: list[CustodyEvent]) -> list[tuple[str, ...]]:

@@ -44,8 +44,8 @@ from kalibar.seizures.pdf_custody import (
     custody_rows,
     place_text,
     quantity,
-    visible_records,
 )
+from kalibar.seizures.service import visible_records
 from kalibar.sharing.visibility import get_visible, visible
 
 HIT_STATUS = {"open": N_("open"), "confirmed": N_("confirmed"), "rejected": N_("rejected")}

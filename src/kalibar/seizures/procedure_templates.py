@@ -229,7 +229,7 @@ def requirement_problem(requirement: str) -> str | None:
     }
     if kind not in allowed:
         return _(
-            "unknown requirement %(r)s; use 'field:', 'evidence:', 'custody:', 'items:' or 'handover:'"
+            "unknown requirement %(r)s; use 'field:', 'evidence:', 'custody:', 'items:' or 'handover:'"  # noqa: E501
         ) % {"r": requirement}
     if what not in allowed[kind]:
         return _("unknown requirement %(r)s; after %(kind)s: use one of: %(values)s") % {

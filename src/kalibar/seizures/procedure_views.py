@@ -102,29 +102,9 @@ def procedures_save(request: Request, db: Db, actor: AdminActor) -> Response:
     active = bool(form.get("active"))
     code = str(form.get("code") or "").strip()
     edit = str(form.get("edit") or code)
-    if not code:  # a new procedure: the code is the one in the text
-        try:
-            code = templates.parse_template(text).code
-        except KalibarError as exc:
-            return _page(
-                request,
-                db,
-                edit=edit,
-                text=text,
-                active=active,
-                message=exc.message,
-                errors=exc.details,
-                status=exc.status,
-            )
-    try:
-        if edit == "new" and db.get(ProcedureTemplate, code) is not None:
-            raise Conflict(
-                _("A procedure with the code %(code)s exists already.") % {"code": code},
-                [{"field": "code", "value": code}],
-            )
-        templates.save_template(db, actor=actor, code=code, body=text, active=active)
-    except KalibarError as exc:
-        db.rollback()
+
+    def refused(exc: KalibarError) -> Response:
+        """The form again, as sent, with the reason."""
         return _page(
             request,
             db,
@@ -135,6 +115,22 @@ def procedures_save(request: Request, db: Db, actor: AdminActor) -> Response:
             errors=exc.details,
             status=exc.status,
         )
+
+    if not code:  # a new procedure: the code is the one in the text
+        try:
+            code = templates.parse_template(text).code
+        except KalibarError as exc:
+            return refused(exc)
+    try:
+        if edit == "new" and db.get(ProcedureTemplate, code) is not None:
+            raise Conflict(
+                _("A procedure with the code %(code)s exists already.") % {"code": code},
+                [{"field": "code", "value": code}],
+            )
+        templates.save_template(db, actor=actor, code=code, body=text, active=active)
+    except KalibarError as exc:
+        db.rollback()
+        return refused(exc)
     return RedirectResponse(f"/admin/procedures?edit={code}&done=saved", status_code=303)
 
 

@@ -17,7 +17,7 @@ A closed seizure is read-only (Conflict); custody events still follow its items.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
@@ -55,9 +55,8 @@ from kalibar.seizures.validation import (
     problems_error,
     seizure_values,
 )
-from kalibar.sharing.models import ObjectSharingGroup
-from kalibar.sharing.service import set_distribution
-from kalibar.sharing.visibility import get_editable, get_visible
+from kalibar.sharing.service import set_distribution, shared_with_groups
+from kalibar.sharing.visibility import get_editable, get_visible, visible
 
 __all__ = [
     "ItemData",
@@ -162,9 +161,16 @@ def place_text(seizure: Seizure) -> str:
     return text
 
 
-def _group_ids(session: Session, seizure: Seizure) -> list[int]:
-    stmt = select(ObjectSharingGroup.group_id).where(ObjectSharingGroup.object_uuid == seizure.uuid)
-    return sorted(session.execute(stmt).scalars())
+def visible_records(
+    session: Session, actor: Actor, ids: Iterable[UUID]
+) -> dict[UUID, FirearmRecord]:
+    """Firearm records the actor may see, by id (tombstoned ones too: a seizure is history)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    r = FirearmRecord
+    stmt = visible(select(r).where(r.uuid.in_(wanted)), r, actor, include_deleted=True)
+    return {rec.uuid: rec for rec in session.execute(stmt).scalars()}
 
 
 def _as_data(seizure: Seizure) -> SeizureData:
@@ -332,7 +338,7 @@ def _add_item(session: Session, actor: Actor, seizure: Seizure, data: ItemData) 
                 case_reference=stated.case_reference or seizure.reference,
             ),
             distribution=seizure.distribution,
-            group_ids=_group_ids(session, seizure) or None,
+            group_ids=shared_with_groups(session, seizure.uuid) or None,
             allow_duplicate=True,
         )
         calibre = calibre or stated.calibre.strip()

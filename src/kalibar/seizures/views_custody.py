@@ -45,7 +45,8 @@ def upload(seizure_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor)
     form = form_of(request)
     upload_file = form.get("file")
     values = {k: forms.text(form, k) for k in ("kind", "caption", "item_id")}
-    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+
+    def refused(errors: dict[str, str]) -> Response:
         return act(
             request,
             db,
@@ -54,22 +55,15 @@ def upload(seizure_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor)
             lambda: None,
             section="evidence",
             values=values,
-            errors={"file": _("Choose a file to upload.")},
+            errors=errors,
         )
+
+    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+        return refused({"file": _("Choose a file to upload.")})
     try:
         item_id = uuid.UUID(values["item_id"]) if values["item_id"] else None
     except ValueError:
-        error = {"item_id": _("The item is not part of this seizure.")}
-        return act(
-            request,
-            db,
-            actor,
-            seizure_id,
-            lambda: None,
-            section="evidence",
-            values=values,
-            errors=error,
-        )
+        return refused({"item_id": _("The item is not part of this seizure.")})
     content = evidence.read_limited(upload_file.file)
 
     def run() -> None:

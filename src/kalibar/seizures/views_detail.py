@@ -13,20 +13,18 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import agency_codes, list_agencies
 from kalibar.auth.actor import Actor
 from kalibar.errors import KalibarError
 from kalibar.i18n import current_language
-from kalibar.records.models import FirearmRecord
 from kalibar.records.suggestions import catalogue_choices
 from kalibar.seizures import custody, evidence, forms, pdf, procedures, service
 from kalibar.seizures.listing import item_summary
 from kalibar.seizures.models import ProcedureStep, Seizure
 from kalibar.seizures.views_common import form_of, page
-from kalibar.sharing.visibility import can_edit, visible
+from kalibar.sharing.visibility import can_edit
 from kalibar.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/seizures", include_in_schema=False)
@@ -41,14 +39,6 @@ def _history(db: Session, actor: Actor, seizure_id: uuid.UUID) -> list[tuple[Any
             changes = {}
         out.append((e, changes if isinstance(changes, dict) else {}))
     return out
-
-
-def _records(db: Session, actor: Actor, ids: list[uuid.UUID]) -> dict[uuid.UUID, FirearmRecord]:
-    if not ids:
-        return {}
-    r = FirearmRecord
-    stmt = visible(select(r).where(r.uuid.in_(ids)), r, actor, include_deleted=True)
-    return {x.uuid: x for x in db.execute(stmt).scalars()}
 
 
 def _overdue(step: ProcedureStep, now: datetime) -> bool:
@@ -77,7 +67,7 @@ def detail_context(db: Session, actor: Actor, seizure_id: uuid.UUID) -> dict[str
     s: Seizure = service.get_seizure(db, actor=actor, seizure_id=seizure_id)
     items = [i for i in s.items if i.deleted_at is None]
     hits = service.item_hits(db, actor=actor, seizure=s)
-    records = _records(db, actor, [i.record_id for i in items if i.record_id is not None])
+    records = service.visible_records(db, actor, (i.record_id for i in items if i.record_id))
     chains = {i.uuid: custody.custody_chain(db, actor=actor, item_id=i.uuid) for i in items}
     lang = current_language()
     now = datetime.now(UTC)

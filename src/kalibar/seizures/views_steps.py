@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,38 +18,47 @@ from kalibar.web.deps import CurrentActor, Db
 router = APIRouter(prefix="/seizures", include_in_schema=False)
 
 
-@router.post("/{seizure_id}/steps/{step_id}/complete")
-def complete_step(
-    seizure_id: uuid.UUID, step_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor
+def _on_step(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    seizure_id: uuid.UUID,
+    step_id: uuid.UUID,
+    field: str,
+    change: Callable[[str], object],
 ) -> Response:
-    note = forms.text(form_of(request), "note")
+    """Complete or waive a step with the one text the form sends (note or reason)."""
+    value = forms.text(form_of(request), field)
     return act(
         request,
         db,
         actor,
         seizure_id,
-        lambda: procedures.complete_step(db, actor=actor, step_id=step_id, note=note),
+        lambda: change(value),
         section=f"step-{step_id}",
         anchor="steps",
-        values={"note": note},
+        values={field: value},
     )
+
+
+@router.post("/{seizure_id}/steps/{step_id}/complete")
+def complete_step(
+    seizure_id: uuid.UUID, step_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor
+) -> Response:
+    def complete(note: str) -> object:
+        return procedures.complete_step(db, actor=actor, step_id=step_id, note=note)
+
+    return _on_step(request, db, actor, seizure_id, step_id, "note", complete)
 
 
 @router.post("/{seizure_id}/steps/{step_id}/waive")
 def waive_step(
     seizure_id: uuid.UUID, step_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor
 ) -> Response:
-    reason = forms.text(form_of(request), "reason")
-    return act(
-        request,
-        db,
-        actor,
-        seizure_id,
-        lambda: procedures.waive_step(db, actor=actor, step_id=step_id, reason=reason),
-        section=f"step-{step_id}",
-        anchor="steps",
-        values={"reason": reason},
-    )
+    def waive(reason: str) -> object:
+        return procedures.waive_step(db, actor=actor, step_id=step_id, reason=reason)
+
+    return _on_step(request, db, actor, seizure_id, step_id, "reason", waive)
 
 
 @router.post("/{seizure_id}/handovers")

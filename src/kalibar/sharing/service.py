@@ -75,6 +75,12 @@ def create_group(
     return group
 
 
+def shared_with_groups(session: Session, object_uuid: uuid.UUID) -> list[int]:
+    """The sharing groups an object goes to (its ``group`` distribution), in id order."""
+    stmt = select(ObjectSharingGroup.group_id).where(ObjectSharingGroup.object_uuid == object_uuid)
+    return sorted(session.execute(stmt).scalars())
+
+
 def set_distribution(
     session: Session, *, obj: SharedObject, distribution: str, group_ids: list[int] | None = None
 ) -> None:
