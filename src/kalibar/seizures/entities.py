@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution
-from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
+from kalibar.errors import Conflict, Forbidden, Invalid
 from kalibar.i18n import _
 from kalibar.records.references import next_references
 from kalibar.reference.script import compact_key, has_cyrillic, search_key
+from kalibar.seizures.access import visible_part
 from kalibar.seizures.models import Entity, EntityKind, Involvement, Seizure, SeizureStatus
 from kalibar.seizures.vocabulary import check as check_code
 from kalibar.sharing.service import set_distribution, shared_with_groups
@@ -465,13 +466,7 @@ def involve(
 
 def remove_involvement(session: Session, *, actor: Actor, involvement_id: UUID) -> None:
     """Unlink (owner agency, open seizure); the entity itself stays."""
-    involvement = session.get(Involvement, involvement_id)
-    if involvement is None:
-        raise NotFound("Involvement", str(involvement_id))
-    try:
-        seizure = get_visible(session, Seizure, involvement.seizure_id, actor)
-    except NotFound:
-        raise NotFound("Involvement", str(involvement_id)) from None
+    involvement, seizure = visible_part(session, actor, Involvement, involvement_id)
     _open_seizure(session, actor, seizure.uuid)
     session.delete(involvement)
     session.flush()

@@ -34,6 +34,7 @@ from kalibar.errors import Conflict, Invalid, NotFound
 from kalibar.i18n import N_, _
 from kalibar.seizures import evidence_store as store
 from kalibar.seizures import vocabulary
+from kalibar.seizures.access import visible_part
 from kalibar.seizures.models import EvidenceFile, SeizedItem, Seizure, SeizureStatus
 from kalibar.sharing.visibility import get_editable, get_visible
 
@@ -290,14 +291,7 @@ def list_evidence(session: Session, *, actor: Actor, seizure_id: uuid.UUID) -> l
 
 
 def _visible_file(session: Session, actor: Actor, evidence_id: uuid.UUID) -> EvidenceFile:
-    ev = session.get(EvidenceFile, evidence_id)
-    if ev is None or ev.deleted_at is not None:
-        raise NotFound("EvidenceFile", str(evidence_id))
-    try:
-        get_visible(session, Seizure, ev.seizure_id, actor)
-    except NotFound:
-        raise NotFound("EvidenceFile", str(evidence_id)) from None
-    return ev
+    return visible_part(session, actor, EvidenceFile, evidence_id)[0]
 
 
 def open_evidence(

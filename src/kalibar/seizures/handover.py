@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 from kalibar.agencies.models import Agency
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
-from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
+from kalibar.errors import Conflict, Forbidden, Invalid
 from kalibar.i18n import _
 from kalibar.matching.models import Hit, HitStatus
 from kalibar.records.models import FirearmRecord
+from kalibar.seizures.access import visible_part
 from kalibar.seizures.models import Handover, HandoverStatus, Seizure, SeizureStatus
 from kalibar.sharing.models import ObjectReader
 from kalibar.sharing.visibility import get_editable, get_visible
@@ -68,10 +69,7 @@ def _revoke_offer(session: Session, seizure_id: UUID, agency_id: int) -> None:
 
 
 def _pending(session: Session, actor: Actor, handover_id: UUID) -> tuple[Handover, Seizure]:
-    handover = session.get(Handover, handover_id)
-    if handover is None:
-        raise NotFound("Handover", str(handover_id))
-    seizure = get_visible(session, Seizure, handover.seizure_id, actor)
+    handover, seizure = visible_part(session, actor, Handover, handover_id)
     if handover.status != HandoverStatus.pending.value:
         raise Conflict(
             _("This hand-over was %(status)s already.") % {"status": handover.status},

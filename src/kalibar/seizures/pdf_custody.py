@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 from kalibar.agencies.models import Agency
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
-from kalibar.errors import NotFound
 from kalibar.i18n import _
 from kalibar.pdf_layout import Document
 from kalibar.seizures import custody
+from kalibar.seizures.access import visible_part
 from kalibar.seizures.labels import label
 from kalibar.seizures.models import CustodyEvent, SeizedItem, Seizure
 from kalibar.seizures.service import visible_records
-from kalibar.sharing.visibility import get_visible
 
 #: Empty rows printed under the recorded custody events, for handwritten continuation.
 BLANK_CUSTODY_ROWS = 6
@@ -90,10 +89,7 @@ def custody_headings() -> list[str]:
 
 def render_custody_form(session: Session, *, actor: Actor, item_id: uuid.UUID) -> bytes:
     """One item's chain of custody as a printable form, with blank rows to continue by hand."""
-    item = session.get(SeizedItem, item_id)
-    if item is None or item.deleted_at is not None:
-        raise NotFound("SeizedItem", str(item_id))
-    s = get_visible(session, Seizure, item.seizure_id, actor)
+    item, s = visible_part(session, actor, SeizedItem, item_id)
     events = custody.custody_chain(session, actor=actor, item_id=item.uuid)
     agencies = agencies_by_id(session, [s.owner_agency_id])
     record = visible_records(session, actor, {item.record_id} if item.record_id else set())

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
-from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
+from kalibar.errors import Conflict, Forbidden, Invalid
 from kalibar.i18n import _
+from kalibar.seizures.access import visible_part
 from kalibar.seizures.models import (
     CustodyEvent,
     EvidenceFile,
@@ -45,7 +46,7 @@ from kalibar.seizures.procedure_templates import (
     seed_templates,
     step_title,
 )
-from kalibar.sharing.visibility import can_edit, get_visible, visible
+from kalibar.sharing.visibility import can_edit, visible
 
 __all__ = [
     "apply_procedures",
@@ -222,14 +223,7 @@ def unmet_requirements(session: Session, *, step: ProcedureStep) -> list[str]:
 
 
 def _step(session: Session, actor: Actor, step_id: UUID) -> tuple[ProcedureStep, Seizure]:
-    step = session.get(ProcedureStep, step_id)
-    if step is None:
-        raise NotFound("ProcedureStep", str(step_id))
-    try:
-        seizure = get_visible(session, Seizure, step.seizure_id, actor)
-    except NotFound:
-        raise NotFound("ProcedureStep", str(step_id)) from None
-    return step, seizure
+    return visible_part(session, actor, ProcedureStep, step_id)
 
 
 def _require_open(seizure: Seizure, step: ProcedureStep) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from kalibar.audit.service import history_of, log_event
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
-from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
+from kalibar.errors import Conflict, Forbidden, Invalid
 from kalibar.i18n import _
 from kalibar.ids import uuid7
 from kalibar.matching import hits as hit_views
@@ -40,6 +40,7 @@ from kalibar.records.references import next_references
 from kalibar.records.service import RecordData, create_record
 from kalibar.reference.service import refresh as refresh_catalogue
 from kalibar.seizures import custody, procedures
+from kalibar.seizures.access import visible_part
 from kalibar.seizures.handover import (
     accept_handover,
     cancel_handover,
@@ -378,10 +379,7 @@ def remove_item(session: Session, *, actor: Actor, item_id: UUID) -> None:
 
     The custody chain stays (append-only) and takes no more events.
     """
-    item = session.get(SeizedItem, item_id)
-    if item is None or item.deleted_at is not None:
-        raise NotFound("SeizedItem", str(item_id))
-    seizure = get_visible(session, Seizure, item.seizure_id, actor)
+    item, seizure = visible_part(session, actor, SeizedItem, item_id)
     _editable(session, actor, seizure.uuid)
     now = utcnow()
     item.deleted_at = now
