@@ -78,3 +78,19 @@ def test_check_names_the_field_and_the_allowed_codes() -> None:
     (detail,) = err.value.details
     assert detail["field"] == "context" and "border_check" in detail["allowed"]
     assert problem("unit", "kg", "unit") is None
+
+
+def test_quantities_agree_with_their_number() -> None:
+    from kalibar.i18n import use_language
+    from kalibar.seizures.labels import quantity_text
+
+    assert quantity_text(1, "pieces") == "1 piece"
+    assert quantity_text(50.0, "rounds") == "50 rounds"
+    assert quantity_text(1.5, "kg") == "1.5 kg"
+    with use_language("bs"):
+        assert [quantity_text(n, "rounds") for n in (1, 3, 50, 21)] == [
+            "1 metak",
+            "3 metka",
+            "50 metaka",
+            "21 metak",
+        ]

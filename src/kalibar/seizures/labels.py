@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kalibar.i18n import N_
+from kalibar.i18n import N_, ngettext
 
 #: list name → code → translatable label (templates call ``_()`` on each).
 LABELS: dict[str, dict[str, Any]] = {
@@ -172,10 +172,23 @@ LABELS: dict[str, dict[str, Any]] = {
     "step_status": {"open": N_("open"), "done": N_("done"), "waived": N_("waived")},
 }
 
-TEMPLATE_GLOBALS: dict[str, Any] = {"seizure_labels": LABELS}
-
 
 def label(list_name: str, code: str) -> str:
     """The label of ``code`` in the current language (the code itself when unknown)."""
     found = LABELS.get(list_name, {}).get(code)
     return str(found) if found is not None else code
+
+
+def quantity_text(quantity: float, unit: str) -> str:
+    """ "1 piece", "50 rounds", "1.5 kg": counted units agree with their number."""
+    number = f"{quantity:g}"
+    # Plural forms are chosen by whole numbers; a fraction reads as the "many" form.
+    n = int(quantity) if float(quantity).is_integer() else 5
+    if unit == "pieces":
+        return ngettext("%(num)s piece", "%(num)s pieces", n) % {"num": number}
+    if unit == "rounds":
+        return ngettext("%(num)s round", "%(num)s rounds", n) % {"num": number}
+    return f"{number} {label('unit', unit)}".strip()
+
+
+TEMPLATE_GLOBALS: dict[str, Any] = {"seizure_labels": LABELS, "seizure_quantity": quantity_text}

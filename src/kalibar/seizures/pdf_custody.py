@@ -21,7 +21,7 @@ from kalibar.i18n import _
 from kalibar.pdf_layout import Document
 from kalibar.seizures import custody
 from kalibar.seizures.access import visible_part
-from kalibar.seizures.labels import label
+from kalibar.seizures.labels import label, quantity_text
 from kalibar.seizures.models import CustodyEvent, SeizedItem, Seizure
 from kalibar.seizures.service import visible_records
 
@@ -30,9 +30,7 @@ BLANK_CUSTODY_ROWS = 6
 
 
 def quantity(item: SeizedItem) -> str:
-    q = item.quantity
-    number = str(int(q)) if float(q).is_integer() else f"{q:g}"
-    return f"{number} {label('unit', item.unit)}".strip()
+    return quantity_text(item.quantity, item.unit)
 
 
 def agencies_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, Agency]:
