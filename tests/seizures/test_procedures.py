@@ -321,6 +321,7 @@ def test_overdue_steps_follow_visibility(world: World) -> None:
         assert procedures.overdue_steps(s, actor=officer, now=early) == []
         counts = procedures.dashboard_counts(s, actor=officer)
         assert counts["overdue"] >= len(overdue) and counts["open"] > counts["overdue"]
+        assert counts["overdue"] == len(procedures.overdue_steps(s, actor=officer, limit=10_000))
         assert procedures.dashboard_counts(s, actor=actor_of(world, "hr.officer")) == {
             "open": 0,
             "overdue": 0,

@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
+from kalibar.db.hints import unindexed
 from kalibar.errors import Conflict, Forbidden, Invalid
 from kalibar.i18n import _
 from kalibar.seizures.access import visible_part
@@ -306,10 +307,21 @@ def overdue_steps(
 def dashboard_counts(
     session: Session, *, actor: Actor, now: datetime | None = None
 ) -> dict[str, int]:
-    """Open and overdue steps of the open seizures the actor can see."""
-    base = _open_steps(actor).with_only_columns(func.count(ProcedureStep.uuid))
-    overdue = base.where(ProcedureStep.due_at < (now or utcnow()))
-    return {
-        "open": int(session.execute(base).scalar_one()),
-        "overdue": int(session.execute(overdue).scalar_one()),
-    }
+    """Open and overdue steps of the open seizures the actor can see.
+
+    One pass driven from the open seizures (``ix_seizures_status``) to their steps: led by
+    the step status index, SQLite walked every open step of every *closed* seizure too
+    (1.3 s for the two counts at 50,000 seizures, 60 ms this way; ``bench/seizures.py``).
+    """
+    late = func.count(case((ProcedureStep.due_at < (now or utcnow()), 1)))
+    stmt = (
+        select(func.count(ProcedureStep.uuid), late)
+        .select_from(ProcedureStep)
+        .join(Seizure, Seizure.uuid == ProcedureStep.seizure_id)
+        .where(
+            unindexed(ProcedureStep.status) == StepStatus.open.value,
+            Seizure.status == SeizureStatus.open.value,
+        )
+    )
+    total, overdue = session.execute(visible(stmt, Seizure, actor)).one()
+    return {"open": int(total), "overdue": int(overdue)}
