@@ -12,6 +12,7 @@ from kalibar.cli_support import command_session, console, handle_errors, progres
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
 from kalibar.db.cli import upgrade_and_seed
+from kalibar.db.session import refresh_statistics
 from kalibar.demo.records import establish_demo_origins, load_demo_records
 from kalibar.demo.service import load_demo
 from kalibar.i18n import _
@@ -86,6 +87,8 @@ def demo(
         seizures = DEFAULT_SEIZURES if records else 0
     if seizures:
         _load_seizures(seizures, seed)
+    with command_session() as session:
+        refresh_statistics(session)
 
 
 def _load_records(records: int, seed: int) -> None:
