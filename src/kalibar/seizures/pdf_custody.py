@@ -22,8 +22,8 @@ from kalibar.pdf_layout import Document
 from kalibar.seizures import custody
 from kalibar.seizures.access import visible_part
 from kalibar.seizures.labels import label, quantity_text
-from kalibar.seizures.models import CustodyEvent, SeizedItem, Seizure
-from kalibar.seizures.service import visible_records
+from kalibar.seizures.models import CustodyEvent, SeizedItem
+from kalibar.seizures.service import place_text, visible_records
 
 #: Empty rows printed under the recorded custody events, for handwritten continuation.
 BLANK_CUSTODY_ROWS = 6
@@ -49,14 +49,6 @@ def agency_line(agencies: dict[int, Agency], agency_id: int | None) -> str:
 def agency_code(agencies: dict[int, Agency], agency_id: int | None) -> str:
     a = agencies.get(agency_id) if agency_id is not None else None
     return a.code if a else ""
-
-
-def place_text(s: Seizure) -> str:
-    parts = [p for p in (s.place_name, s.address) if p]
-    text = ", ".join(parts)
-    if s.place_country:
-        text = f"{text} ({s.place_country})" if text else s.place_country
-    return text
 
 
 def custody_rows(events: list[CustodyEvent]) -> list[tuple[str, ...]]:

@@ -42,10 +42,9 @@ from kalibar.seizures.pdf_custody import (
     agency_line,
     custody_headings,
     custody_rows,
-    place_text,
     quantity,
 )
-from kalibar.seizures.service import visible_records
+from kalibar.seizures.service import place_text, visible_records
 from kalibar.sharing.visibility import get_visible, visible
 
 HIT_STATUS = {"open": N_("open"), "confirmed": N_("confirmed"), "rejected": N_("rejected")}

@@ -221,11 +221,10 @@ def create_seizure(
     )
     session.add(seizure)
     set_distribution(session, obj=seizure, distribution=distribution, group_ids=group_ids)
-    procedures.apply_procedures(session, seizure=seizure)
     for item in items:
         _add_item(session, actor, seizure, item)
-    if items:
-        procedures.apply_procedures(session, seizure=seizure)
+    # Once, after the items: their kinds decide which procedures apply.
+    procedures.apply_procedures(session, seizure=seizure)
     return seizure
 
 
