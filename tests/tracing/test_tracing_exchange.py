@@ -76,17 +76,17 @@ def test_export_import_answer_round_trip(world: World) -> None:
 def test_answer_imported_for_a_partner_without_kalibar(world: World) -> None:
     officer = api(world, "officer")
     rec = seized_record(officer)
-    sent = sent_trace(officer, rec["record_id"])
+    sent = sent_trace(officer, rec["record_id"], to="RS-MUP")  # no account on this instance
     answer = {
         "schema": "kalibar.trace-answer", "schema_version": 1, "request_id": sent["trace_id"],
-        "sender": {"instance": "RS", "country": "RS", "agency": "RS-UC"},
+        "sender": {"instance": "RS", "country": "RS", "agency": "RS-MUP"},
         "recipient": {"instance": "BA", "country": "BA", "agency": "BA-UIO"},
         "answered_at": "2026-03-20T10:00:00+00:00", "answered_by": "M. Jovanović",
         "answer": {"result": "traced", "diversion_holder": "Police station Šabac",
                    "diversion_country": "RS", "diversion_how": "reported stolen 2004"},
     }  # fmt: skip
-    wrong_sender = _import(officer, answer | {"sender": answer["sender"] | {"agency": "RS-MUP"}})
-    assert wrong_sender.status_code == 422 and "RS-MUP" in wrong_sender.json()["error"]["message"]
+    wrong_sender = _import(officer, answer | {"sender": answer["sender"] | {"agency": "RS-UC"}})
+    assert wrong_sender.status_code == 422 and "RS-UC" in wrong_sender.json()["error"]["message"]
     r = _import(officer, answer)
     assert r.status_code == 201, r.text
     assert (

@@ -12,6 +12,7 @@ from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, SharedObject
 from kalibar.db.hints import unindexed
 from kalibar.errors import Forbidden, NotFound
+from kalibar.i18n import _
 from kalibar.sharing.models import ObjectReader, ObjectSharingGroup
 
 T = TypeVar("T", bound=SharedObject)
@@ -91,9 +92,20 @@ def can_edit(obj: SharedObject, actor: Actor) -> bool:
     return actor.agency_id is not None and obj.owner_agency_id == actor.agency_id
 
 
+def require_owner(obj: SharedObject, actor: Actor, message: str | None = None) -> None:
+    """The one ownership rule for every state change of an owned object (and of its parts,
+    and of whatever a document import would change): only members of the owner agency.
+
+    No role overrides it — an administrator administers users and catalogues, not other
+    agencies' data. Callers read ``obj`` through the visibility filter first, so a hidden
+    object is ``NotFound`` and only a visible one gets this ``Forbidden``.
+    """
+    if not can_edit(obj, actor):
+        raise Forbidden(message or _("Only the agency that owns this object may change it."))
+
+
 def get_editable(session: Session, model: type[T], object_id: uuid.UUID, actor: Actor) -> T:
     """Fetch for change: hidden → NotFound, visible but not owned → Forbidden."""
     obj = get_visible(session, model, object_id, actor)
-    if not can_edit(obj, actor):
-        raise Forbidden("only the owner agency may change this object")
+    require_owner(obj, actor)
     return obj

@@ -76,6 +76,19 @@ def _interleaved(
     return [q[i] for i in range(len(PLAN)) for q in queues if i < len(q)]
 
 
+def _by_owner_in_turn(
+    pairs: list[tuple[FirearmRecord, list[str]]], owners: list[int]
+) -> list[tuple[FirearmRecord, list[str]]]:
+    """The demo agencies' records in turn (each traces its own), then everybody else's."""
+    queues: dict[int, list[tuple[FirearmRecord, list[str]]]] = {o: [] for o in owners}
+    rest: list[tuple[FirearmRecord, list[str]]] = []
+    for pair in pairs:
+        queues.get(pair[0].owner_agency_id, rest).append(pair)
+    longest = max((len(q) for q in queues.values()), default=0)
+    turns = [q[i] for i in range(longest) for q in queues.values() if i < len(q)]
+    return turns + rest
+
+
 def load_demo_traces(session: Session, *, now: datetime | None = None) -> int:
     """Make the demo requests unless some exist; returns how many were made."""
     exists = session.execute(
@@ -99,12 +112,12 @@ def load_demo_traces(session: Session, *, now: datetime | None = None) -> int:
     requesters = [by_code[c] for c in REQUESTERS if c in by_code] or [
         agencies[a] for a in sorted(agencies) if agencies[a].country_code == "BA"
     ]
-    for record, recipients in _interleaved(session, candidates):
+    for record, recipients in _by_owner_in_turn(
+        _interleaved(session, candidates), [a.id for a in requesters]
+    ):
         recipients.sort(key=lambda c: c not in PREFERRED_RECIPIENTS)
-        owner = agencies[record.owner_agency_id]
-        requester = _actor(requesters[made % len(requesters)])
-        if record.distribution == "agency":
-            requester = _actor(owner)
+        # The owner agency traces its own weapons (the answer changes the record).
+        requester = _actor(agencies[record.owner_agency_id])
         step = next(plan, None)
         if step is None:
             break

@@ -13,6 +13,13 @@ agency. An instance is named by its country (``KALIBAR_INSTANCE_COUNTRY``).
 An import is refused (422, saying what is wrong) when the file is not JSON, not one of
 these documents, lacks or mistypes fields, is meant for another instance or for an agency
 not on this one, or is addressed to an agency other than the importer's.
+
+An answer is accepted only for a request this instance sent (not one it imported) to a
+recipient that does not work here (``service.recipient_works_here``: an agency of this
+country, or with an active account here, answers in Kalibar itself), from that recipient,
+and only by the agency that owns the record the answer changes (403 otherwise) — the one
+ownership rule, ``sharing.visibility.require_owner``. A file carries no signature yet, so
+it is trusted as far as the importer's own record goes and no further.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ from kalibar.auth.actor import Actor
 from kalibar.config import get_settings
 from kalibar.errors import Conflict, Forbidden, Invalid
 from kalibar.i18n import _
+from kalibar.records.models import FirearmRecord
+from kalibar.sharing.visibility import require_owner
 from kalibar.tracing import deadlines, service
 from kalibar.tracing.models import OPEN, TracePriority, TraceRequest, TraceResult, TraceStatus
 from kalibar.tracing.schemas import AnswerIn
@@ -306,7 +315,8 @@ def _import_answer(
 ) -> TraceRequest:
     _addressed_here(session, actor, doc.recipient)
     t = session.get(TraceRequest, doc.request_id)
-    if t is None or not service.is_requester(t, actor):
+    if t is None or t.imported or not service.is_requester(t, actor):
+        # Only a request this instance sent; an imported one is answered here, not imported.
         raise Invalid(
             _("No request %(id)s of your agency is on this instance.") % {"id": doc.request_id},
             [{"field": "request_id", "value": str(doc.request_id)}],
@@ -317,6 +327,24 @@ def _import_answer(
             % {"code": doc.sender.agency, "to": t.recipient_agency_code},
             [{"field": "sender.agency", "value": doc.sender.agency}],
         )
+    if service.recipient_works_here(session, t):
+        raise Invalid(
+            _(
+                "%(code)s works on this instance and answers in Kalibar itself; an answer "
+                "from it is not accepted as a file."
+            )
+            % {"code": t.recipient_agency_code},
+            [{"field": "sender.agency", "value": doc.sender.agency}],
+        )
+    if t.record_id is not None:
+        # The answer changes the record: only its owner agency may bring that in.
+        record = session.get(FirearmRecord, t.record_id)
+        if record is not None:
+            require_owner(
+                record,
+                actor,
+                _("Only the agency that owns the record may import an answer about it."),
+            )
     if t.status not in {s.value for s in OPEN}:
         raise Conflict(
             _("Not possible while the request is %(status)s.") % {"status": t.status},

@@ -6,6 +6,11 @@ nobody else — absent and hidden both answer 404. Only the requester edits, sen
 withdraws and closes; only the recipient acknowledges, starts work and answers; both
 post messages. Every change goes through the ORM, so the audit hook records it.
 
+Who may trace a record: its owner agency (``sharing.visibility.require_owner``, the one
+ownership rule), since the answer changes the record (``origin_established``). An answer
+changes the record only while the requesting agency still owns it (a hand-over may have
+moved it since); otherwise the answer stays on the request and the record is untouched.
+
 Every operation reads the time from ``now`` or ``deadlines.clock`` (tests move it).
 """
 
@@ -22,11 +27,14 @@ from sqlalchemy.orm import Session, selectinload
 from kalibar.agencies.models import Agency
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
+from kalibar.auth.models import User
+from kalibar.config import get_settings
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import N_, _
 from kalibar.records.models import RECOVERED, FirearmRecord
 from kalibar.records.references import next_references
 from kalibar.records.service import get_record
+from kalibar.sharing.visibility import require_owner
 from kalibar.tracing import deadlines
 from kalibar.tracing.models import (
     OPEN,
@@ -79,6 +87,18 @@ def is_recipient(t: TraceRequest, actor: Actor) -> bool:
     return actor.agency_id is not None and t.recipient_agency_id == actor.agency_id
 
 
+def recipient_works_here(session: Session, t: TraceRequest) -> bool:
+    """True when the recipient agency works on this instance — an agency of this
+    instance's country, or one with an active user account here — so it answers in
+    Kalibar itself and an answer "from" it never comes as a file."""
+    if t.recipient_agency_id is None:
+        return False
+    if t.recipient_country == get_settings().instance_country:
+        return True
+    user = select(User.id).where(User.agency_id == t.recipient_agency_id, User.active.is_(True))
+    return session.execute(user.limit(1)).scalar() is not None
+
+
 def _as_requester(session: Session, actor: Actor, trace_id: uuid.UUID) -> TraceRequest:
     t = get_trace(session, actor=actor, trace_id=trace_id)
     if not is_requester(t, actor):
@@ -125,6 +145,13 @@ def suggestions(
 ) -> list[Suggestion]:
     record = get_record(session, actor=actor, record_id=record_id)
     return suggest(session, record=record, own_agency=actor.agency_code, connected=list(connected))
+
+
+def traceable_record(session: Session, *, actor: Actor, record_id: uuid.UUID) -> FirearmRecord:
+    """The record to trace: visible (404 otherwise) and owned by the actor's agency (403)."""
+    record = get_record(session, actor=actor, record_id=record_id)
+    require_owner(record, actor, _("Only the agency that owns the record may request a trace."))
+    return record
 
 
 def prefill(record: FirearmRecord) -> dict[str, Any]:
@@ -182,7 +209,7 @@ def create_drafts(
     """One draft per recipient agency, pre-filled from the record, completed by ``content``."""
     if actor.agency_id is None:
         raise Forbidden(_("Only a member of an agency can request a trace."))
-    record = get_record(session, actor=actor, record_id=record_id)
+    record = traceable_record(session, actor=actor, record_id=record_id)
     if record.status not in {s.value for s in RECOVERED}:
         raise Invalid(
             _("Only a seized, found or surrendered firearm can be traced."),
@@ -314,13 +341,21 @@ def answer(
 
 def mark_record(session: Session, t: TraceRequest, *, actor: Actor | None) -> None:
     """The system consequence of an answer on the requester's record (audited by the hook;
-    the answering agency does not need to see the record)."""
+    the answering agency does not need to see the record). Only a record the requesting
+    agency owns is changed: the answer acts for the owner, never for somebody else."""
     if t.record_id is None:
         return
     record = session.get(FirearmRecord, t.record_id)
     if record is None or record.deleted_at is not None or t.answered_at is None:
         return
     established = t.result == TraceResult.traced.value
+    if record.owner_agency_id != t.requester_agency_id:
+        log_event(
+            session, actor=actor, action="trace_origin", object_type="TraceRequest",
+            object_id=str(t.uuid),
+            details={"result": t.result, "applied": False, "reason": "record_not_owned"},
+        )  # fmt: skip
+        return
     if established:
         record.origin_established = True
         record.origin_source = "tracing"

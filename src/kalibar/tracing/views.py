@@ -71,7 +71,7 @@ def _new_context(
     db: Db, actor: Actor, record_id: uuid.UUID, values: dict[str, Any], connected: list[str],
     chosen: list[str], errors: dict[str, str],
 ) -> dict[str, Any]:  # fmt: skip
-    record = get_record(db, actor=actor, record_id=record_id)
+    record = service.traceable_record(db, actor=actor, record_id=record_id)
     return {
         "record": record,
         "values": values,
@@ -89,7 +89,7 @@ def _new_context(
 def new_form(
     request: Request, db: Db, actor: CurrentActor, record_id: uuid.UUID, connected: str = ""
 ) -> Response:
-    record = get_record(db, actor=actor, record_id=record_id)
+    record = service.traceable_record(db, actor=actor, record_id=record_id)
     codes = [c for c in connected.replace(",", " ").upper().split() if c]
     values = service.prefill(record)
     values["connected_countries"] = ", ".join(codes)
