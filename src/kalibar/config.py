@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     # Failed logins allowed within the window before the account is throttled.
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    # Wrong second-factor codes allowed per user within the same window.
+    totp_max_failures: int = 5
+    # API tokens expire after this many days unless issued with another expiry.
+    token_default_days: int = 90
+    # The audit chain's HMAC key (64 hex digits). Unset: the key file ``audit.key`` in the
+    # data folder, created (0600) on first use. Never stored in the database.
+    audit_key: str | None = None
     # Set by deployments that terminate TLS in front of Kalibar.
     secure_cookies: bool = False
     # A recovered weapon matching a wanted record at this score or above creates a hit.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pyotp
@@ -10,6 +11,7 @@ import pytest
 from support import World, client_for, csrf_from, login
 
 from kalibar.auth import service as auth
+from kalibar.auth import totp
 from kalibar.auth.models import ApiToken
 from kalibar.db.base import utcnow
 from kalibar.db.session import unit_of_work
@@ -144,8 +146,9 @@ def test_second_factor_is_required_when_enabled(world: World) -> None:
     secret = pyotp.random_base32()
     with unit_of_work(world.engine) as s:
         user = auth.get_user(s, username="analyst")
-        code = pyotp.TOTP(secret).now()
-        auth.confirm_totp(s, user=user, secret=secret, code=code)
+        # enrolled with the previous step's code: the current one is still unused
+        code = pyotp.TOTP(secret).at(time.time() - 30)
+        totp.confirm_totp(s, user=user, secret=secret, code=code)
     client = client_for(world.engine)
     page = client.get("/login")
     r = client.post(

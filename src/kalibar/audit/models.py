@@ -26,13 +26,21 @@ class AuditEntry(Base):
     request_id: Mapped[str] = mapped_column(String(64), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: HMAC-SHA256 of (seq, hash) under the audit key, which lives outside the database:
+    #: without it, a rewritten and re-hashed chain cannot be sealed again. NULL only for
+    #: entries written before keys existed and not yet sealed (``kalibar audit seal``).
+    mac: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class AuditHead(Base):
-    """Single row: the last sequence number and hash, updated with every append."""
+    """Single row: the last sequence number and hash, updated with every append, sealed
+    with the audit key (so cutting the tail and rewriting the head is detected) and naming
+    the key that sealed the chain (``key_id``, a fingerprint, never the key)."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+    mac: Mapped[str | None] = mapped_column(String(64), default=None)
+    key_id: Mapped[str | None] = mapped_column(String(16), default=None)

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kalibar.agencies.models import Agency
@@ -24,7 +24,7 @@ class Role(enum.StrEnum):
 
 class User(Audited, Timestamped, Base):
     __tablename__ = "users"
-    __audit_exclude__ = frozenset({"password_hash", "totp_secret"})
+    __audit_exclude__ = frozenset({"password_hash", "totp_secret", "totp_last_step"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
@@ -36,6 +36,9 @@ class User(Audited, Timestamped, Base):
     roles_csv: Mapped[str] = mapped_column("roles", String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: The time step of the last second-factor code accepted: that code and older ones are
+    #: refused, so a code works once (set with a conditional UPDATE, atomic under races).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
     locale: Mapped[str | None] = mapped_column(String(16), default=None)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
@@ -83,10 +86,13 @@ class WebSession(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class LoginFailure(Base):
-    __tablename__ = "login_failures"
+class AuthAttempts(Base):
+    """Attempts at one secret (a login name, a user's second factor, a user's current
+    password) within a window. Counted with one atomic upsert whose returned value decides,
+    so parallel attempts cannot all read the same count; cleared on success."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    client: Mapped[str] = mapped_column(String(64), default="")
+    __tablename__ = "auth_attempts"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,8 +9,6 @@ _hasher = PasswordHasher()
 #: Verified against when the user does not exist, so timing does not reveal usernames.
 _DUMMY = _hasher.hash("kalibar-dummy-password")
 
-MIN_LENGTH = 10
-
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)

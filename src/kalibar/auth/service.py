@@ -7,16 +7,17 @@ import secrets
 import uuid
 from datetime import timedelta
 
-import pyotp
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency
 from kalibar.agencies.service import get_agency, require_admin
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
-from kalibar.auth.models import ApiToken, LoginFailure, Role, User, WebSession
-from kalibar.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from kalibar.auth.attempts import attempt_key, clear_attempts, count_attempt
+from kalibar.auth.models import ApiToken, Role, User, WebSession
+from kalibar.auth.password_policy import check_password
+from kalibar.auth.passwords import hash_password, needs_rehash, verify_password
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
 from kalibar.errors import Conflict, Invalid, NotFound, Throttled, Unauthorized
@@ -24,6 +25,9 @@ from kalibar.i18n import _
 from kalibar.sharing.service import group_ids_for, partner_countries
 
 TOKEN_PREFIX = "kbr_"  # noqa: S105 (a label, not a secret)
+#: The longest life a token may be given (about ten years).
+TOKEN_MAX_DAYS = 3650
+USERNAME_MAX = 64
 
 
 def _sha256(value: str) -> str:
@@ -59,12 +63,20 @@ def _validate_roles(roles: list[str]) -> list[str]:
     return roles
 
 
-def _validate_password(password: str) -> None:
-    if len(password) < MIN_LENGTH:
+def _validate_username(username: str) -> str:
+    """Printable, without spaces or control characters, 1–64 characters."""
+    username = username.strip()
+    printable = username.isprintable() and not any(c.isspace() for c in username)
+    if not username or len(username) > USERNAME_MAX or not printable:
         raise Invalid(
-            _("Passwords must have at least %(n)d characters.") % {"n": MIN_LENGTH},
-            [{"field": "password"}],
+            _(
+                "Usernames are 1–%(n)d printable characters without spaces or control "
+                "characters."
+            )
+            % {"n": USERNAME_MAX},
+            [{"field": "username"}],
         )
+    return username
 
 
 def create_user(
@@ -81,12 +93,10 @@ def create_user(
     """Create a user. ``actor`` None means the command line (a trusted operator)."""
     if actor is not None:
         require_admin(actor)
-    username = username.strip()
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise Invalid(_("Usernames are 1–64 characters without spaces."), [{"field": "username"}])
+    username = _validate_username(username)
     if session.execute(select(User.id).where(User.username == username)).scalar():
         raise Conflict(_("That username is taken."), [{"field": "username"}])
-    _validate_password(password)
+    check_password(password, username=username)
     agency = get_agency(session, code=agency_code)
     user = User(
         username=username,
@@ -145,86 +155,91 @@ def update_user(
 
 
 def set_password(session: Session, *, user: User, password: str) -> None:
-    _validate_password(password)
+    """Set a new password; every browser session of the user ends and every API token of
+    the user is revoked (whoever held the old password may have made them)."""
+    check_password(password, username=user.username)
     user.password_hash = hash_password(password)
     end_all_sessions(session, user_id=user.id)
+    now = utcnow()
+    live = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    for token in session.execute(live).scalars():
+        token.revoked_at = now
     session.flush()
+
+
+def change_own_password(
+    session: Session, *, user: User, current: str, new: str, repeat: str
+) -> None:
+    """The user changes their password, proving the current one. Wrong current passwords
+    are counted like failed logins (the caller commits even when this raises)."""
+    settings = get_settings()
+    key = attempt_key("password", str(user.id))
+    count = count_attempt(session, key=key, window_seconds=settings.login_window_seconds)
+    if count > settings.login_max_failures:
+        raise Throttled(_("Too many failed attempts. Try again later."))
+    if not verify_password(user.password_hash, current):
+        log_event(
+            session,
+            actor=actor_for(session, user),
+            action="password_change_failed",
+            object_type="User",
+            object_id=str(user.uuid),
+        )
+        raise Invalid(_("The current password is wrong."), [{"field": "current"}])
+    clear_attempts(session, key=key)
+    if new != repeat:
+        raise Invalid(_("The new passwords do not match."), [{"field": "repeat"}])
+    set_password(session, user=user, password=new)
 
 
 # ---------------------------------------------------------------- login
 
 
-def _recent_failures(session: Session, username: str) -> int:
-    window = utcnow() - timedelta(seconds=get_settings().login_window_seconds)
-    stmt = (
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.username == username, LoginFailure.at >= window)
-    )
-    return int(session.execute(stmt).scalar_one())
+def begin_login(session: Session, *, username: str, client: str = "") -> None:
+    """Count a login attempt for ``username`` before its password is checked.
 
-
-def authenticate(session: Session, *, username: str, password: str, client: str = "") -> User:
-    """Check a password, throttling after repeated failures.
-
-    The caller must commit even when this raises, so that failures are counted.
+    Beyond the limit within the window the attempt is refused (:class:`Throttled`) without
+    checking the password, so parallel guesses cannot outrun the count. The caller commits
+    right after this (also when it raises), before the slow password check.
     """
-    username = username.strip()
-    if _recent_failures(session, username) >= get_settings().login_max_failures:
+    settings = get_settings()
+    key = attempt_key("login", username.strip())
+    if count_attempt(session, key=key, window_seconds=settings.login_window_seconds) > (
+        settings.login_max_failures
+    ):
         log_event(
             session,
             actor=None,
             action="login_throttled",
             object_type="User",
-            object_id=username,
+            object_id=username.strip()[:64],
             details={"client": client},
         )
         raise Throttled(_("Too many failed attempts. Try again later."))
+
+
+def authenticate(session: Session, *, username: str, password: str, client: str = "") -> User:
+    """Check a password (after :func:`begin_login` counted the attempt).
+
+    The caller must commit even when this raises, so that the failure is in the trail.
+    """
+    username = username.strip()
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active or not user.agency.active:
-        session.add(LoginFailure(username=username, client=client[:64]))
         log_event(
             session,
             actor=None,
             action="login_failed",
             object_type="User",
-            object_id=username,
+            object_id=username[:64],
             details={"client": client},
         )
         raise Unauthorized(_("Wrong username or password."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    clear_attempts(session, key=attempt_key("login", username))
     return user
-
-
-def verify_totp(user: User, code: str) -> bool:
-    if not user.totp_secret:
-        return True
-    return pyotp.TOTP(user.totp_secret).verify(code.strip().replace(" ", ""), valid_window=1)
-
-
-def totp_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="Kalibar")
-
-
-def begin_totp(user: User) -> tuple[str, str]:
-    """A new secret and its provisioning URI; stored only once a code confirms it."""
-    secret = pyotp.random_base32()
-    return secret, totp_uri(user, secret)
-
-
-def confirm_totp(session: Session, *, user: User, secret: str, code: str) -> None:
-    if not secret or not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1):
-        raise Invalid(_("That code is not valid."), [{"field": "code"}])
-    user.totp_secret = secret
-    session.flush()
-
-
-def disable_totp(session: Session, *, user: User) -> None:
-    user.totp_secret = None
-    session.flush()
 
 
 # ---------------------------------------------------------------- browser sessions
@@ -294,15 +309,20 @@ def create_token(
 ) -> tuple[str, ApiToken]:
     """Issue a bearer token. The plain token is returned once and never stored."""
     user = get_user(session, username=username)
-    if expires_days is not None and expires_days <= 0:
-        raise Invalid(_("Expiry must be a positive number of days."), [{"field": "expires"}])
+    if expires_days is None:
+        expires_days = get_settings().token_default_days
+    if not 0 < expires_days <= TOKEN_MAX_DAYS:
+        raise Invalid(
+            _("Expiry must be between 1 and %(max)d days.") % {"max": TOKEN_MAX_DAYS},
+            [{"field": "expires", "value": expires_days}],
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
         name=name,
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         token_hash=_sha256(raw),
-        expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
+        expires_at=utcnow() + timedelta(days=expires_days),
     )
     session.add(token)
     session.flush()

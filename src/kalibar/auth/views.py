@@ -9,10 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kalibar.auth import service
-from kalibar.auth.passwords import verify_password
+from kalibar.auth import service, totp
 from kalibar.config import get_settings
-from kalibar.errors import Invalid, KalibarError
+from kalibar.errors import KalibarError
 from kalibar.i18n import _
 from kalibar.web.deps import (
     PRELOGIN_COOKIE,
@@ -74,9 +73,12 @@ def login(
         return _login_page(request, fresh, _("The form has expired. Please try again."), 403)
     client = request.client.host if request.client else ""
     try:
+        service.begin_login(db, username=username, client=client)
+        # The attempt counts now, before the slow password check, whatever happens next.
+        db.commit()
         user = service.authenticate(db, username=username, password=password, client=client)
     except KalibarError as exc:
-        db.commit()  # failures count towards throttling even though the login fails
+        db.commit()  # the failure stays in the trail even though the login fails
         return _login_page(request, fresh, exc.message, exc.status, _safe_next(next), username)
     service.end_session(db, raw=request.cookies.get(SESSION_COOKIE))
     raw, web = service.start_session(db, user=user)
@@ -104,12 +106,14 @@ def totp_check(
 ) -> Response:
     web = web_session(request, db)
     assert web is not None
-    if not service.verify_totp(web.user, code):
+    try:
+        totp.check_code(db, user=web.user, code=code)
+    except KalibarError as exc:  # the attempt stays counted: the request still commits
         return render(
             request,
             "auth/totp.html",
-            {"next": _safe_next(next), "error": _("That code is not valid.")},
-            401,
+            {"next": _safe_next(next), "error": exc.message},
+            exc.status,
         )
     web.pending_totp = False
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -140,12 +144,8 @@ def change_password(
 ) -> Response:
     user = service.get_user(db, username=actor.username)
     try:
-        if not verify_password(user.password_hash, current):
-            raise Invalid(_("The current password is wrong."), [{"field": "current"}])
-        if new != repeat:
-            raise Invalid(_("The new passwords do not match."), [{"field": "repeat"}])
-        service.set_password(db, user=user, password=new)
-    except KalibarError as exc:
+        service.change_own_password(db, user=user, current=current, new=new, repeat=repeat)
+    except KalibarError as exc:  # a wrong current password stays counted: still commits
         return render(
             request,
             "auth/account.html",
@@ -169,20 +169,20 @@ def totp_setup(
 ) -> Response:
     user = service.get_user(db, username=actor.username)
     if action == "disable":
-        service.disable_totp(db, user=user)
+        totp.disable_totp(db, user=user)
         return RedirectResponse("/account", status_code=303)
     if action == "begin":
-        new_secret, uri = service.begin_totp(user)
+        new_secret, uri = totp.begin_totp(user)
         return render(
             request, "auth/totp_setup.html", {"secret": new_secret, "uri": uri, "error": ""}
         )
     try:
-        service.confirm_totp(db, user=user, secret=secret, code=code)
+        totp.confirm_totp(db, user=user, secret=secret, code=code)
     except KalibarError as exc:
         return render(
             request,
             "auth/totp_setup.html",
-            {"secret": secret, "uri": service.totp_uri(user, secret), "error": exc.message},
+            {"secret": secret, "uri": totp.totp_uri(user, secret), "error": exc.message},
             exc.status,
         )
     return RedirectResponse("/account", status_code=303)

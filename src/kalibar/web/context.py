@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kalibar.i18n import LANGUAGES, negotiate, use_language
 
 LANG_COOKIE = "kalibar_lang"
+STATIC_PREFIX = "/static/"
 
 
 def request_language(conn: HTTPConnection) -> str:
@@ -41,6 +42,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
+                if not scope["path"].startswith(STATIC_PREFIX):
+                    # pages, API answers and exports may hold what only this user may
+                    # see: no browser or proxy keeps a copy (static assets still cache)
+                    headers["Cache-Control"] = "no-store"
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "same-origin")
