@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck bench clean messages
+.PHONY: run test setup lint typecheck bench clean messages fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Schemathesis over the whole API, 200 cases per operation and mode (make test runs 10).
+fuzz: setup
+	$(BIN)/python bench/fuzz_api.py --examples $(or $(FUZZ_EXAMPLES),200)
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Query
 
 from kalibar.audit.schemas import AuditEntryOut
 from kalibar.audit.service import AuditFilter, list_entries
+from kalibar.bounds import Moment, RowId
 from kalibar.web.deps import AdminActor, Db
 
 router = APIRouter(tags=["audit"])
@@ -22,9 +21,9 @@ def audit_entries(
     action: str | None = None,
     object_type: str | None = None,
     object_id: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    before: int | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    before: RowId | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[AuditEntryOut]:
     filters = AuditFilter(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from kalibar.agencies.service import agency_codes
 from kalibar.audit.schemas import AuditEntryOut
 from kalibar.records import service
+from kalibar.records.models import RecordStatus
 from kalibar.records.schemas import RecordCreate, RecordOut, RecordPage, RecordUpdate
 from kalibar.web.deps import CurrentActor, Db
 
@@ -38,12 +39,12 @@ def create_record(body: RecordCreate, db: Db, actor: CurrentActor) -> RecordOut:
 def list_records(
     db: Db,
     actor: CurrentActor,
-    status: str | None = None,
-    weapon_type: str | None = None,
-    make: str | None = None,
-    calibre: str | None = None,
-    country: str | None = None,
-    agency: str | None = None,
+    status: RecordStatus | None = None,
+    weapon_type: Annotated[str | None, Query(max_length=32)] = None,
+    make: Annotated[str | None, Query(max_length=120)] = None,
+    calibre: Annotated[str | None, Query(max_length=80)] = None,
+    country: Annotated[str | None, Query(max_length=2)] = None,
+    agency: Annotated[str | None, Query(max_length=32)] = None,
     date_from: date | None = None,
     date_to: date | None = None,
     q: Annotated[str | None, Query(description="serial, make, model or reference")] = None,

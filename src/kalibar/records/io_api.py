@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from kalibar.records.io_export import MEDIA_TYPES, export_records
 from kalibar.records.uploads import run_upload
 from kalibar.web.deps import CurrentActor, Db
+from kalibar.web.openapi import file_response
 
 router = APIRouter(tags=["records"])
 _SPOOL = 16 << 20
@@ -35,7 +36,9 @@ def import_file(
     return report.as_dict()
 
 
-@router.get("/records/export")
+@router.get(
+    "/records/export", response_class=Response, responses=file_response(*MEDIA_TYPES.values())
+)
 def export_file(
     db: Db,
     actor: CurrentActor,

@@ -8,7 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kalibar.bounds import RowId
 from kalibar.db.base import Distribution
+from kalibar.i18n import _
 from kalibar.records import fields
 from kalibar.records.models import FirearmRecord, RecordStatus
 
@@ -39,6 +41,26 @@ def _shared_rules(value: Any, info: Any) -> Any:
         raise ValueError(exc.message) from exc
 
 
+#: Text fields whose empty value is "": ``null`` in a change clears them.
+NULLABLE = ("weapon_type", "country_of_manufacture", "year_of_manufacture", "event_date")
+CLEARED_BY_NULL = tuple(f for f in VALIDATED if f not in NULLABLE)
+#: Fields that always hold a value: ``null`` in a change is refused.
+NOT_NULL = ("status", "serial_obliterated", "serial_restored", "distribution")
+
+
+def _update_rules(value: Any, info: Any) -> Any:
+    """As ``_shared_rules``; ``null`` clears a text field (nullable columns take it as is)."""
+    if value is None and info.field_name in CLEARED_BY_NULL:
+        return ""
+    return _shared_rules(value, info)
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError(_("This field needs a value; it cannot be null."))
+    return value
+
+
 class RecordFields(BaseModel):
     weapon_type: str = ""
     modifications: list[str] = Field(default_factory=list)
@@ -64,7 +86,7 @@ class RecordFields(BaseModel):
 class RecordCreate(RecordFields):
     status: RecordStatus
     distribution: Distribution = Distribution.national
-    sharing_groups: list[int] = Field(default_factory=list)
+    sharing_groups: list[RowId] = Field(default_factory=list)
     allow_duplicate: bool = False
 
 
@@ -90,9 +112,15 @@ class RecordUpdate(BaseModel):
     case_reference: str | None = None
     notes: str | None = None
     distribution: Distribution | None = None
-    sharing_groups: list[int] | None = None
+    sharing_groups: list[RowId] | None = None
 
-    _rules = field_validator(*VALIDATED, mode="before")(_shared_rules)
+    _rules = field_validator(*VALIDATED, mode="before")(_update_rules)
+    _required = field_validator(*NOT_NULL, mode="before")(_not_null)
+
+    @field_validator("modifications", mode="before")
+    @classmethod
+    def _no_modifications(cls, value: Any) -> Any:
+        return [] if value is None else value
 
 
 class RecordOut(BaseModel):

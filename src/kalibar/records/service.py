@@ -255,10 +255,13 @@ def _filtered(stmt: Select[Any], f: RecordFilter) -> Select[Any]:
     if f.status:
         stmt = stmt.where(r.status == f.status)
     if f.weapon_type:
-        stmt = stmt.where(
-            r.weapon_type == identify(weapon_type=f.weapon_type).weapon_type_code
-            or r.weapon_type == f.weapon_type
-        )
+        code = identify(weapon_type=f.weapon_type).weapon_type_code
+        if code is None:
+            raise Invalid(
+                _("Unknown weapon type: %(value)s.") % {"value": f.weapon_type[:40]},
+                [{"field": "weapon_type", "message": _("Not a known weapon type.")}],
+            )
+        stmt = stmt.where(or_(r.weapon_type == code, r.weapon_type == f.weapon_type))
     if f.make:
         code = identify(make=f.make).make_code
         stmt = stmt.where(r.make_code == code if code else r.make == f.make)

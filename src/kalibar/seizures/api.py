@@ -38,6 +38,7 @@ from kalibar.seizures.schemas_out import (
 )
 from kalibar.sharing.visibility import visible
 from kalibar.web.deps import CurrentActor, Db
+from kalibar.web.openapi import file_response
 
 router = APIRouter(prefix="/seizures", tags=["seizures"])
 
@@ -278,7 +279,9 @@ def request_handover(
     return _handover_out(db, h)
 
 
-@router.get("/{seizure_id}/report.pdf")
+@router.get(
+    "/{seizure_id}/report.pdf", response_class=Response, responses=file_response("application/pdf")
+)
 def report_pdf(seizure_id: uuid.UUID, db: Db, actor: CurrentActor) -> Response:
     seizure = service.get_seizure(db, actor=actor, seizure_id=seizure_id)
     data = pdf.render_report(db, actor=actor, seizure_id=seizure_id)

@@ -17,6 +17,7 @@ from kalibar.seizures import evidence, pdf
 from kalibar.seizures.models import EvidenceFile
 from kalibar.seizures.schemas_out import EvidenceOut, VerifyOut
 from kalibar.web.deps import CurrentActor, Db
+from kalibar.web.openapi import file_response
 
 router = APIRouter(prefix="/seizures", tags=["seizures"])
 
@@ -64,12 +65,18 @@ def _download(db: Db, actor: CurrentActor, evidence_id: uuid.UUID, thumbnail: bo
     )
 
 
-@router.get("/evidence/{evidence_id}")
+@router.get(
+    "/evidence/{evidence_id}", response_class=Response, responses=file_response(*evidence.ACCEPTED)
+)
 def download_evidence(evidence_id: uuid.UUID, db: Db, actor: CurrentActor) -> Response:
     return _download(db, actor, evidence_id, thumbnail=False)
 
 
-@router.get("/evidence/{evidence_id}/thumbnail")
+@router.get(
+    "/evidence/{evidence_id}/thumbnail",
+    response_class=Response,
+    responses=file_response("image/jpeg"),
+)
 def download_thumbnail(evidence_id: uuid.UUID, db: Db, actor: CurrentActor) -> Response:
     return _download(db, actor, evidence_id, thumbnail=True)
 
@@ -88,7 +95,11 @@ def delete_evidence(evidence_id: uuid.UUID, db: Db, actor: CurrentActor) -> Resp
     return Response(status_code=204)
 
 
-@router.get("/items/{item_id}/custody.pdf")
+@router.get(
+    "/items/{item_id}/custody.pdf",
+    response_class=Response,
+    responses=file_response("application/pdf"),
+)
 def custody_form(item_id: uuid.UUID, db: Db, actor: CurrentActor) -> Response:
     data = pdf.render_custody_form(db, actor=actor, item_id=item_id)
     return Response(

@@ -6,11 +6,12 @@ custody events and hand-overs. The same shapes are read by ``kalibar seizures im
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from kalibar.bounds import Moment, RowId
 from kalibar.db.base import Distribution
 from kalibar.records.schemas import RecordFields
 from kalibar.records.service import RecordData
@@ -34,7 +35,7 @@ def _country(value: Any) -> Any:
 class SeizureFields(BaseModel):
     """The event; vocabulary codes are checked by the service (``seizures.vocabulary``)."""
 
-    occurred_at: datetime
+    occurred_at: Moment
     context: str = Field(max_length=32)
     place_code: str | None = Field(None, max_length=64)
     place_name: str = Field("", max_length=200)
@@ -139,7 +140,7 @@ class InvolvementIn(BaseModel):
 
 class SeizureCreate(SeizureFields):
     distribution: Distribution = Distribution.national
-    sharing_groups: list[int] = Field(default_factory=list)
+    sharing_groups: list[RowId] = Field(default_factory=list)
     items: list[ItemIn] = Field(default_factory=list, max_length=500)
     involvements: list[InvolvementIn] = Field(default_factory=list, max_length=100)
 
@@ -147,7 +148,7 @@ class SeizureCreate(SeizureFields):
 class SeizureUpdate(BaseModel):
     """Only the fields sent are changed."""
 
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     context: str | None = Field(None, max_length=32)
     place_code: str | None = Field(None, max_length=64)
     place_name: str | None = Field(None, max_length=200)
@@ -186,7 +187,7 @@ class SeizureUpdate(BaseModel):
 
 class CustodyIn(BaseModel):
     action: str = Field(max_length=16)
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     seal_number: str = Field("", max_length=64)
     from_party: str = Field("", max_length=200)
     to_party: str = Field("", max_length=200)

@@ -297,26 +297,35 @@ class _Reader:
         return value
 
 
+def _not_yaml(source: str, text: str, exc: yaml.YAMLError) -> Invalid:
+    """The YAML error as a 422 detail with line and column (1-based) and a readable reason."""
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        reason = _("control character U+%(code)04X is not allowed") % {"code": exc.character}
+    else:
+        line = mark.line + 1 if mark else 0
+        column = mark.column + 1 if mark else 0
+        reason = str(getattr(exc, "problem", None) or exc)
+    return Invalid(
+        _("%(file)s is not valid YAML.") % {"file": source},
+        [{"rule": "", "line": line, "column": column, "reason": reason}],
+    )
+
+
 def parse_rules(text: str, *, source: str = "rules.yaml") -> list[Rule]:
     """Check every rule of ``text``; ``Invalid`` lists each error with rule and position."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # refuses control characters before anything is read
+    except yaml.YAMLError as exc:
+        raise _not_yaml(source, text, exc) from exc
     reader = _Reader(loader)
     try:
         try:
             root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            raise Invalid(
-                _("%(file)s is not valid YAML.") % {"file": source},
-                [
-                    {
-                        "rule": "",
-                        "line": mark.line + 1 if mark else 0,
-                        "column": mark.column + 1 if mark else 0,
-                        "reason": str(exc.problem),
-                    }
-                ],
-            ) from exc
+        except yaml.YAMLError as exc:
+            raise _not_yaml(source, text, exc) from exc
         rules: list[Rule] = []
         if root is None:
             return rules

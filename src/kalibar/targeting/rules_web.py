@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from kalibar.bounds import Version
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _
 from kalibar.targeting import lane_rates, rules_store
@@ -36,7 +37,7 @@ class RuleSetIn(BaseModel):
 
 
 class ActivateIn(BaseModel):
-    version: int = Field(ge=1)
+    version: Version
 
 
 def _out(row: RuleSet) -> RuleSetOut:
@@ -80,7 +81,7 @@ def post_backtest(
     db: Db,
     file: UploadFile = File(...),  # noqa: B008
     yaml: str = Form(""),
-    version: int | None = Form(None),
+    version: Version | None = Form(None),
 ) -> dict[str, Any]:
     if yaml:
         text = yaml

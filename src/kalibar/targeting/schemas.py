@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kalibar.bounds import Moment
 from kalibar.targeting.inspection_models import Outcome
 
 MAX_DECLARATIONS = 10_000
@@ -39,7 +40,7 @@ class DeclarationIn(BaseModel):
 
     declaration_id: str = Field(min_length=1, max_length=64)
     flow: Flow
-    lodged_at: datetime
+    lodged_at: Moment
     office: str = Field(min_length=1, max_length=32)
     dispatch_country: str = Field("", max_length=60)
     consignor_name: str = Field("", max_length=200)

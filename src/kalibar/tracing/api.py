@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from kalibar.bounds import Offset
+from kalibar.i18n import _
 from kalibar.tracing import exchange, pdf, queues, service
 from kalibar.tracing.schemas import (
     AnswerIn,
@@ -19,7 +21,9 @@ from kalibar.tracing.schemas import (
     TraceOut,
     TracePage,
 )
+from kalibar.web.body_limit import read_body
 from kalibar.web.deps import CurrentActor, Db
+from kalibar.web.openapi import file_response
 
 router = APIRouter(tags=["tracing"])
 
@@ -64,7 +68,7 @@ def list_traces(
     record_id: uuid.UUID | None = None,
     overdue: bool = False,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[Offset, Query()] = 0,
 ) -> TracePage:
     filters = queues.TraceFilter(queue=queue, status=status, record_id=record_id, overdue=overdue)
     rows, total = queues.list_traces(db, actor=actor, filters=filters, limit=limit, offset=offset)
@@ -73,7 +77,7 @@ def list_traces(
 
 @router.post("/traces/import", response_model=TraceOut, status_code=201)
 async def import_json(request: Request, db: Db, actor: CurrentActor) -> TraceOut:
-    raw = await request.body()
+    raw = await read_body(request, name=_("The trace document"), max_bytes=exchange.MAX_BYTES)
     t = exchange.import_document(db, actor=actor, raw=raw)
     return _out(db, t)
 
@@ -126,7 +130,11 @@ def post_message(trace_id: uuid.UUID, body: MessageIn, db: Db, actor: CurrentAct
     return _out(db, service.post_message(db, actor=actor, trace_id=trace_id, body=body.body))
 
 
-@router.get("/traces/{trace_id}/export")
+@router.get(
+    "/traces/{trace_id}/export",
+    response_class=Response,
+    responses=file_response("application/json", "application/pdf"),
+)
 def export(
     trace_id: uuid.UUID,
     db: Db,

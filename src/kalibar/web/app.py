@@ -44,6 +44,7 @@ from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
 from kalibar.web import errors, home
 from kalibar.web.context import RequestContextMiddleware
+from kalibar.web.openapi import API_ERROR_RESPONSES
 from kalibar.web.templating import env as template_env
 
 STATIC = Path(__file__).parent / "static"
@@ -102,7 +103,7 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     for extra in TEMPLATE_GLOBALS:
         template_env.globals.update(extra)
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=API_ERROR_RESPONSES)
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
