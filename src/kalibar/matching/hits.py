@@ -15,9 +15,11 @@ Who sees a hit (the rule of this slice, not a distribution level): members of th
 owning either record (``query_agency_id``/``matched_agency_id``, copied onto the hit);
 anybody else gets 404. Both see the score, the explanation and both agencies; each side's
 record details are shown only if the sharing filter lets the viewer see that record,
-otherwise "a restricted record of agency X". Either agency may confirm or reject (who,
-when, why are kept; a reason is required to reject); confirming links the two records
-(:class:`RecordLink`) and the other agency is notified of the decision.
+otherwise "a restricted record of agency X", and the explanation then names the kind and
+number of edits without their characters (``matching.redaction``). Either agency may
+confirm or reject (who, when, why are kept; a reason is required to reject); confirming
+links the two records (:class:`RecordLink`) and the other agency is notified of the
+decision.
 
 Hit explanations are stored in English (they are evidence, not interface text).
 """
@@ -41,10 +43,11 @@ from kalibar.db.base import utcnow
 from kalibar.errors import Conflict, Invalid, NotFound
 from kalibar.i18n import _, use_language
 from kalibar.ids import uuid7
-from kalibar.matching import Query
+from kalibar.matching import Query, hit_scan
 from kalibar.matching import index_store as store
 from kalibar.matching import service as msvc  # module import: service imports models
 from kalibar.matching.models import Hit, HitStatus, RecordLink
+from kalibar.matching.redaction import redact
 from kalibar.records.models import RECOVERED, WANTED, FirearmRecord
 from kalibar.sharing.visibility import visible
 
@@ -112,18 +115,39 @@ def detect_hits(session: Session, records: Sequence[FirearmRecord]) -> list[Hit]
             select(fr).where(fr.uuid.in_(sorted(keys)), fr.deleted_at.is_(None))
         ).scalars()
     }
-    involved = {rec.uuid for rec in wanted} | set(others)
-    existing = {
-        (q, m)
-        for q, m in session.execute(
-            select(Hit.query_record_id, Hit.matched_record_id).where(
-                or_(Hit.query_record_id.in_(involved), Hit.matched_record_id.in_(involved))
+    return record_hits(session, wanted, others)
+
+
+def existing_pairs(session: Session, involved: set[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """Pairs (query, matched) that already have a hit, among ``involved`` records."""
+    ids = sorted(involved)
+    out: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for start in range(0, len(ids), 1000):
+        part = ids[start : start + 1000]
+        out.update(
+            (q, m)
+            for q, m in session.execute(
+                select(Hit.query_record_id, Hit.matched_record_id).where(
+                    or_(Hit.query_record_id.in_(part), Hit.matched_record_id.in_(part))
+                )
             )
         )
-    }
-    existing |= {
-        (h.query_record_id, h.matched_record_id) for h in session.new if isinstance(h, Hit)
-    }
+    out |= {(h.query_record_id, h.matched_record_id) for h in session.new if isinstance(h, Hit)}
+    return out
+
+
+def record_hits(
+    session: Session,
+    wanted: dict[FirearmRecord, list[tuple[uuid.UUID, Any]]],
+    others: dict[uuid.UUID, FirearmRecord],
+    existing: set[tuple[uuid.UUID, uuid.UUID]] | None = None,
+) -> list[Hit]:
+    """Hits for records and their candidates over the threshold (a recovered record
+    against a wanted one, either way round), skipping pairs that have a hit already;
+    the owners are notified. ``existing`` (kept up to date here) saves the look-up when
+    the caller scans in several parts."""
+    if existing is None:
+        existing = existing_pairs(session, {rec.uuid for rec in wanted} | set(others))
     made: list[Hit] = []
     for rec, cands in wanted.items():
         for key, c in cands:
@@ -204,27 +228,35 @@ def scan_new_records(session: Session, record_ids: Iterable[uuid.UUID]) -> int:
 
 
 def scan_created_since(
-    session: Session, since: datetime, *, progress: Callable[[int], None] | None = None,
-    chunk: int = 5000,
+    session: Session, since: datetime, *, progress: Callable[[int], None] | None = None
 ) -> int:
-    """Hits for every record created at or after ``since`` (after a bulk import).
-
-    Walks the records in keyset order so memory stays bounded however large the import.
-    """
+    """Hits for every record created at or after ``since`` (after a bulk import, in its
+    transaction), found in bulk (:mod:`kalibar.matching.hit_scan`); the index is rebuilt
+    once after the commit. Returns the number of hits made."""
+    known = session.info.get(_SINCE)
+    session.info[_SINCE] = since if known is None or since < known else known
+    made = 0
     r = FirearmRecord
-    made, done, last = 0, 0, None
-    while True:
-        stmt = select(r.uuid).where(r.created_at >= since).order_by(r.uuid).limit(chunk)
-        if last is not None:
-            stmt = stmt.where(r.uuid > last)
-        ids = list(session.execute(stmt).scalars())
-        if not ids:
-            return made
-        made += scan_new_records(session, ids)
-        done += len(ids)
-        last = ids[-1]
+    for done, ids, found in hit_scan.candidates_since(session, since):
+        if found:
+            keys = {uuid.UUID(k) for k in found}
+            keys |= {uuid.UUID(c.key) for cands in found.values() for c in cands}
+            records: dict[uuid.UUID, FirearmRecord] = {}
+            order = sorted(keys)
+            for start in range(0, len(order), 1000):
+                part = order[start : start + 1000]
+                stmt = select(r).where(r.uuid.in_(part), r.deleted_at.is_(None))
+                records.update((rec.uuid, rec) for rec in session.execute(stmt).scalars())
+            wanted: dict[FirearmRecord, list[tuple[uuid.UUID, Any]]] = {}
+            for key in ids:
+                cands = found.get(key)
+                rec = records.get(uuid.UUID(key))
+                if cands and rec is not None:
+                    wanted[rec] = [(uuid.UUID(c.key), c) for c in cands]
+            made += len(record_hits(session, wanted, records))
         if progress:
             progress(done)
+    return made
 
 
 # ------------------------------------------------------------------ listeners
@@ -253,16 +285,26 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 def _after_commit(session: Session) -> None:
     since = session.info.pop(_SINCE, None)
-    if since is None or since > utcnow() - store.OVERLAP / 2:
+    rebuild = session.info.pop(hit_scan.REBUILD, False)
+    if since is None or (since > utcnow() - store.OVERLAP / 2 and not rebuild):
         return
+    db = msvc._db(session)
     try:
-        store.note_changes(msvc._db(session), since)
+        store.note_changes(db, since)
     except Exception:  # noqa: BLE001 - the overlap window and the next rebuild still apply
         log.exception("could not note index changes")
+    if rebuild:
+        # A bulk write: one new generation instead of every process absorbing it record
+        # by record (processes that open it skip the note above: it is older).
+        try:
+            store.rebuild(db)
+        except Exception:  # noqa: BLE001 - the note above still brings every process up to date
+            log.exception("could not rebuild the match index after a bulk write")
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_SINCE, None)
+    session.info.pop(hit_scan.REBUILD, None)
 
 
 def install() -> None:
@@ -332,12 +374,15 @@ def _views(session: Session, actor: Actor, hits: list[Hit]) -> list[HitView]:
     out = []
     for h in hits:
         q, m = recs[h.query_record_id], recs[h.matched_record_id]
+        explanation = list(json.loads(h.explanation or "[]"))
+        if q.uuid not in seen or m.uuid not in seen:
+            explanation = redact(explanation)  # the edit would spell the hidden serial
         out.append(
             HitView(
                 hit=h,
                 query=_side(q, codes.get(h.query_agency_id, ""), q.uuid in seen),
                 matched=_side(m, codes.get(h.matched_agency_id, ""), m.uuid in seen),
-                explanation=list(json.loads(h.explanation or "[]")),
+                explanation=explanation,
                 decided_by=h.decided_by,
                 can_decide=h.status == HitStatus.open.value,
             )

@@ -5,7 +5,10 @@ database URL without password, so many test databases never share an index)::
 
     CURRENT        name of the live generation (replaced atomically)
     g-<stamp>/     a base index written by ``MatchEngine.save`` + ``stamp.json``
-    changes.log    append-only lines "<ISO time>": rescan records changed since then
+    changes.log    append-only lines "<ISO time> [<ISO time written>]": rescan records
+                   changed since the first time (a generation whose build started after
+                   the line was written holds those changes: processes that open it skip
+                   the line)
     .lock          ``flock`` held while a generation is built
 
 Keys are record UUID strings; attributes are the record's catalogue codes (make_code,
@@ -53,6 +56,7 @@ from sqlalchemy import Connection, Engine, func, select
 from kalibar.config import get_settings
 from kalibar.matching import MatchEngine
 from kalibar.records.models import FirearmRecord
+from kalibar.reference.designations import catalogue_designations
 
 log = logging.getLogger("kalibar.matching")
 
@@ -156,7 +160,8 @@ def note_changes(db: Engine, since: datetime, data_dir: Path | None = None) -> N
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / "changes.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, (since.astimezone(UTC).isoformat() + "\n").encode())
+        line = f"{since.astimezone(UTC).isoformat()} {datetime.now(UTC).isoformat()}\n"
+        os.write(fd, line.encode())
     finally:
         os.close(fd)
 
@@ -170,6 +175,7 @@ class LiveIndex:
     generation: str = ""
     current_sig: tuple[int, int, int] | None = None
     watermark: datetime = _EPOCH
+    built: datetime = _EPOCH
     applied: dict[str, datetime] = field(default_factory=dict)
     log_offset: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -191,9 +197,9 @@ class LiveIndex:
     def _open(self, name: str) -> None:
         gen = self.root / name
         stamp = json.loads((gen / "stamp.json").read_text())
-        self.engine = MatchEngine.open(gen)
+        self.engine = MatchEngine.open(gen, designations=catalogue_designations())
         self.generation = name
-        self.watermark = datetime.fromisoformat(stamp["watermark"])
+        self.watermark = self.built = datetime.fromisoformat(stamp["watermark"])
         self.applied = {}
 
     def _ensure_base(self, db: Engine) -> None:
@@ -221,7 +227,11 @@ class LiveIndex:
         # only whole lines; a partial last line is read next time
         end = data.rfind(b"\n") + 1
         self.log_offset += end
-        stamps = [datetime.fromisoformat(x) for x in data[:end].decode().split() if x]
+        stamps = []
+        for line in data[:end].decode().splitlines():
+            parts = [datetime.fromisoformat(x) for x in line.split()]
+            if parts and (len(parts) < 2 or parts[1] >= self.built):
+                stamps.append(parts[0])
         return min(stamps) if stamps else None
 
     def _apply_changes(self, db: Engine, conn: Connection | None) -> None:

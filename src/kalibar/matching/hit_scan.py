@@ -1,0 +1,123 @@
+"""Hits for records written in bulk (imports, demo loads): one vectorised pass per import.
+
+A per-record scan (:func:`kalibar.matching.hits.detect_hits` chunk by chunk) brings the
+live index up to date record by record — a million new records become a million delta
+entries — and ranks every candidate in Python objects. Here instead, inside the import's
+own transaction (so the new rows are seen and a rolled-back import leaves nothing):
+
+1. every live record that can take part in a hit (a *recovered* status — seized, found,
+   surrendered — or a *wanted* one — lost, stolen, trafficked — and a serial) is read once
+   and two engines are built in bulk (``MatchEngine.build``): one of the wanted records
+   and one of the recovered ones, old and new together;
+2. each new recovered record is looked up in the wanted engine and each new wanted one in
+   the recovered engine, in large batches (``MatchEngine.query_batch``: one equi-join of
+   deletion keys per batch). A first pass keeps :data:`FIRST` candidates per record; only
+   a record whose last kept candidate still scores at or above the alert threshold is
+   asked again for :data:`LIMIT` — candidates come best first, so this finds the same
+   candidates over the threshold as asking everyone for :data:`LIMIT`;
+3. the pairs over the threshold become hits through the same code as the per-record path
+   (:func:`kalibar.matching.hits.scan_created_since` → ``record_hits``: direction,
+   existing pairs, explanation, notices), records in the order of their ids;
+4. after the commit the index is rebuilt once (``index_store.rebuild``, see
+   ``hits._after_commit``) instead of every process absorbing the import into its delta.
+
+The result equals the per-record path's, with one difference in the import's favour: the
+per-record path keeps the best 20 candidates of *any* status (itself included) and then
+drops those that cannot make a hit, so a pair could be lost behind 20 better candidates of
+the same side; here the 20 are all of the other side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kalibar.config import get_settings
+from kalibar.matching import MatchEngine, Query
+from kalibar.records.models import RECOVERED, WANTED, FirearmRecord
+
+#: Candidates per record in the first pass, and at most (as the per-record path).
+FIRST = 3
+LIMIT = 20
+#: New records looked up per batch (bounds the memory of candidate pairs).
+BATCH = 50_000
+#: Set on the session when a bulk scan ran: rebuild the index after the commit.
+REBUILD = "matching_rebuild_after_commit"
+
+_WANTED = frozenset(s.value for s in WANTED)
+_RECOVERED = frozenset(s.value for s in RECOVERED)
+_COLUMNS = (
+    FirearmRecord.uuid,
+    FirearmRecord.serial_number,
+    FirearmRecord.make_code,
+    FirearmRecord.model_code,
+    FirearmRecord.calibre_code,
+    FirearmRecord.weapon_type,
+)
+
+Row = tuple[str, str, str | None, str | None, str | None, str | None]
+
+
+def _read(session: Session, since: datetime) -> tuple[list[Row], list[Row], list[tuple[Row, bool]]]:
+    """(wanted rows, recovered rows, new rows with ``True`` when wanted), new ones by id."""
+    r = FirearmRecord
+    stmt = select(*_COLUMNS, r.status, (r.created_at >= since).label("new")).where(
+        r.deleted_at.is_(None), r.status.in_(sorted(_WANTED | _RECOVERED))
+    )
+    wanted: list[Row] = []
+    recovered: list[Row] = []
+    new: list[tuple[Row, bool]] = []
+    result = session.connection().execute(stmt.execution_options(yield_per=20_000))
+    for rid, serial, make, model, calibre, wtype, status, is_new in result:
+        if not (serial and serial.strip()):
+            continue
+        row: Row = (str(rid), serial, make, model, calibre, wtype)
+        is_wanted = status in _WANTED
+        (wanted if is_wanted else recovered).append(row)
+        if is_new:
+            new.append((row, is_wanted))
+    new.sort(key=lambda t: t[0][0])
+    return wanted, recovered, new
+
+
+def _over(
+    engine: MatchEngine, rows: list[Row], threshold: float
+) -> Iterator[tuple[str, list[Any]]]:
+    """(record id, its candidates over the threshold) for each row, in the rows' order."""
+    queries = [Query(s, make, model, calibre, wtype) for _k, s, make, model, calibre, wtype in rows]
+    first = engine.query_batch(queries, limit=FIRST)
+    again = [i for i, f in enumerate(first) if len(f) == FIRST and f[-1].score >= threshold]
+    wider = engine.query_batch([queries[i] for i in again], limit=LIMIT) if again else []
+    more = dict(zip(again, wider, strict=True))
+    for i, row in enumerate(rows):
+        found = more.get(i, first[i])
+        good = [c for c in found if c.score >= threshold and c.key != row[0]]
+        if good:
+            yield row[0], good
+
+
+def candidates_since(
+    session: Session, since: datetime
+) -> Iterator[tuple[int, list[str], dict[str, list[Any]]]]:
+    """For each batch of records created at or after ``since``: (records done so far,
+    their ids in order, id → candidates over the threshold of the other side)."""
+    threshold = get_settings().match_alert_threshold
+    wanted_rows, recovered_rows, new = _read(session, since)
+    if not new:
+        return
+    session.info[REBUILD] = True
+    engines = {
+        True: MatchEngine.build(recovered_rows),  # a new wanted record looks among these
+        False: MatchEngine.build(wanted_rows),
+    }
+    del wanted_rows, recovered_rows
+    for start in range(0, len(new), BATCH):
+        part = new[start : start + BATCH]
+        found: dict[str, list[Any]] = {}
+        for side in (True, False):
+            found.update(_over(engines[side], [row for row, w in part if w is side], threshold))
+        yield start + len(part), [row[0] for row, _w in part], found
