@@ -46,6 +46,28 @@ class Settings(BaseSettings):
     # Seizure evidence: the largest file accepted (bytes). Phone photos and scanned
     # documents fit; larger files are refused before anything is stored.
     evidence_max_bytes: int = 25 * 1024 * 1024
+    # Files coming in (imports, uploads, documents): see docs/operations.md "Limits on
+    # files". A request body larger than the largest upload is refused (413) while it
+    # streams in; an upload is spooled to a temporary file, never held in memory.
+    upload_max_bytes: int = 512 * 1024 * 1024
+    # XLSX: every member of the archive together, as unpacked (declared and actual
+    # sizes both count), the shared strings (held in memory while reading), and the
+    # highest compression ratio of a member (text compresses ~10x; bombs ~1000x).
+    xlsx_max_unpacked_bytes: int = 512 * 1024 * 1024
+    xlsx_max_strings_bytes: int = 64 * 1024 * 1024
+    xlsx_max_ratio: int = 200
+    # Files parsed whole in memory (JSON imports, trace documents, bulk check lists):
+    # their size, and the nesting of JSON, are capped.
+    document_max_bytes: int = 64 * 1024 * 1024
+    json_max_depth: int = 32
+    # Rows of a file, columns of its header, characters of one cell.
+    import_max_rows: int = 2_000_000
+    import_max_columns: int = 256
+    import_max_cell_chars: int = 32_767
+    # An import stops reading after this many bad rows (nothing is imported), and a
+    # report lists at most this many errors (the rest are counted, "and N more").
+    import_max_bad_rows: int = 10_000
+    import_max_listed_errors: int = 1_000
 
     @property
     def resolved_database_url(self) -> str:

@@ -45,6 +45,13 @@ class Invalid(KalibarError):
     code = "invalid"
 
 
+class TooLarge(KalibarError):
+    """A file or request beyond a configured limit (size, unpacked size, rows, nesting)."""
+
+    status = 413
+    code = "too_large"
+
+
 class Throttled(KalibarError):
     status = 429
     code = "throttled"

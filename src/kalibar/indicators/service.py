@@ -8,7 +8,6 @@ country — the country's national total.
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from kalibar.agencies.service import agency_codes, list_agencies
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.errors import Conflict, Forbidden, Invalid
+from kalibar.files import writer as csv_writer
 from kalibar.i18n import _
 from kalibar.indicators import sdg
 from kalibar.records.models import FirearmRecord
@@ -103,12 +103,12 @@ def sdg_drilldown_csv(
     )
     codes = agency_codes(session)
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csv_writer(buf)
     writer.writerow(["record_id", *sdg.DRILL_COLUMNS])
     yield _take(buf)
     for record in sdg.drilldown(session, viewers=[actor], query=query, established=established):
         row = sdg.drill_row(record, codes)
-        writer.writerow([_safe(row["record_id"]), *(_safe(row[c]) for c in sdg.DRILL_COLUMNS)])
+        writer.writerow([row["record_id"], *(row[c] for c in sdg.DRILL_COLUMNS)])
         yield _take(buf)
 
 
@@ -116,13 +116,6 @@ def _take(buf: io.StringIO) -> str:
     value = buf.getvalue()
     buf.seek(0)
     buf.truncate()
-    return value
-
-
-def _safe(value: object) -> object:
-    """Neutralise spreadsheet formulas in free text (a make of ``=HYPERLINK(...)``)."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value
     return value
 
 

@@ -30,6 +30,7 @@ from kalibar.auth.actor import Actor
 from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
 from kalibar.errors import Invalid, NotFound
+from kalibar.files import dict_writer
 from kalibar.i18n import _
 from kalibar.matching import service
 from kalibar.matching.models import MatchJob
@@ -105,7 +106,7 @@ def match_rows(
 
 
 def write_csv(out: io.TextIOBase | Any, results: Iterator[dict[str, Any]]) -> int:
-    writer = csv.DictWriter(out, fieldnames=list(OUT_COLUMNS))
+    writer = dict_writer(out, OUT_COLUMNS)
     writer.writeheader()
     n = 0
     for row in results:
@@ -187,7 +188,7 @@ def _run(engine: Engine, job_id: uuid.UUID, actor: Actor, chunk: int = 200) -> N
             limit = job.limit if job else 10
         tmp = jobs_dir() / f".{job_id}.results.csv.tmp"
         with tmp.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=list(OUT_COLUMNS))
+            writer = dict_writer(out, OUT_COLUMNS)
             writer.writeheader()
             for start in range(0, len(rows), chunk):
                 part = rows[start : start + chunk]

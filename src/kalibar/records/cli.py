@@ -85,7 +85,7 @@ def import_cmd(
         }
     )
     if report.errors:
-        print_errors(file.name, [e.as_dict() for e in report.errors])
+        print_errors(file.name, report.error_details())
     if report.rejects_path:
         console.print(_("Rejected rows written to %(path)s") % {"path": report.rejects_path})
 

@@ -1,6 +1,7 @@
 """Exporting visible firearm records as CSV, XLSX or JSON, in the import's columns.
 
-Values are written as the import reads them back — ``record_id`` is the UUID,
+Values are written as the import reads them back (CSV cells that a spreadsheet would run as
+a formula carry a leading quote, which the import removes) — ``record_id`` is the UUID,
 ``reporting_agency`` the agency code, the country ISO alpha-2, dates ISO 8601 — so an
 export imported into another database for the same agency gives the same field values.
 Only what the actor may see is written (``sharing.visibility.visible``) and every export
@@ -9,7 +10,6 @@ is an ``export`` event in the audit trail (format, filters, number of records).
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -22,6 +22,7 @@ from kalibar.agencies.service import agency_codes
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.errors import Invalid
+from kalibar.files import writer as csv_writer
 from kalibar.i18n import _
 from kalibar.ids import uuid7
 from kalibar.records import service
@@ -37,7 +38,7 @@ MEDIA_TYPES = {
 }
 _BATCH = 5_000
 _STORED = [c for c in COLUMNS if c not in ("record_id", "reporting_agency")]
-_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _rows(
@@ -112,7 +113,10 @@ def _counted(
 
 
 def _write_csv(rows: Iterator[list[Any]], out: IO[Any]) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    """CSV through the one export writer: a cell a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading quote, which the import
+    removes again (:mod:`kalibar.files.csvout`)."""
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     n = 0
     for n, row in enumerate(rows, start=1):  # noqa: B007

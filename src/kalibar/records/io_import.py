@@ -11,6 +11,11 @@ existing id is a row error. Non-administrators import only for their own agency.
 Modes. By default one bad row rejects the file: rows are written in chunks while they are
 valid, writing stops at the first bad row, the rest is still validated so the report is
 complete, and ``Invalid`` is raised — the caller's unit of work rolls everything back.
+Reading stops after ``KALIBAR_IMPORT_MAX_BAD_ROWS`` bad rows in either mode (nothing is
+imported), and a report lists the first ``KALIBAR_IMPORT_MAX_LISTED_ERRORS`` errors, then
+"and N more" — a file of a million bad rows costs neither a million error objects nor a
+response of many megabytes. Size, rows, columns and XLSX unpacking are limited by
+:mod:`kalibar.files`.
 With ``partial`` good rows are written and bad ones go to ``<stem>.rejects.csv`` beside
 the input (original columns plus ``reason``). Everything happens in the caller's one
 transaction: a killed process commits nothing.
@@ -25,7 +30,6 @@ chunk — every imported record is named in the chain, in the same transaction.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -42,6 +46,8 @@ from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.errors import Forbidden, Invalid
+from kalibar.files import ErrorList, FileLimits, file_limits, listed_details
+from kalibar.files import writer as csv_writer
 from kalibar.i18n import _
 from kalibar.ids import uuid7
 from kalibar.records import service
@@ -63,7 +69,8 @@ class ImportReport:
     inserted: int = 0
     updated: int = 0
     rejected: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    #: The first ``KALIBAR_IMPORT_MAX_LISTED_ERRORS`` errors; the rest only counted.
+    errors: ErrorList[RowError] = field(default_factory=lambda: ErrorList(1000))
     rejects_path: Path | None = None
     encoding: str = ""
     hits: int = 0  # hits raised by the imported records (set by the caller's scan)
@@ -76,10 +83,14 @@ class ImportReport:
             "updated": self.updated,
             "rejected": self.rejected,
             "hits": self.hits,
-            "errors": [e.as_dict() for e in self.errors],
+            "errors": self.error_details(),
             "rejects_file": self.rejects_path.name if self.rejects_path else None,
             "encoding": self.encoding,
         }
+
+    def error_details(self) -> list[dict[str, Any]]:
+        """Listed errors, then ``and N more`` when some were left off."""
+        return listed_details((e.as_dict() for e in self.errors), self.errors.omitted)
 
 
 def import_records(
@@ -94,11 +105,13 @@ def import_records(
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     parallel: bool | None = None,
+    limits: FileLimits | None = None,
 ) -> ImportReport:
     """Import ``source`` (shown to people as ``filename``); see the module docstring.
 
     ``on_start`` receives the estimated number of rows, ``progress`` the rows done so far.
     ``parallel``: validate in a second process (default: for large files on 2+ cores).
+    ``limits``: the file limits (default: the configured ones, ``KALIBAR_IMPORT_*``).
     """
     if not actor.is_admin:
         if actor.agency_id is None:
@@ -106,17 +119,18 @@ def import_records(
         if agency_code and agency_code != actor.agency_code:
             raise Forbidden(_("You may import records only for your own agency."))
         agency_code = actor.agency_code
-    src = open_source(source, filename=filename, encoding=encoding)
+    lim = limits or file_limits()
+    src = open_source(source, filename=filename, encoding=encoding, limits=lim)
     if on_start:
         on_start(src.estimated_rows)
-    job = _Import(session, actor, src, filename, agency_code, partial)
+    job = _Import(session, actor, src, filename, agency_code, partial, lim)
     with _bulk_pragmas(session):
         report = job.run(chunks(src, job.validator, parallel=parallel), progress)
     if report.errors and not partial:
         raise Invalid(
             _("%(file)s: %(n)d rows are not valid; nothing was imported.")
             % {"file": filename, "n": report.rejected},
-            [e.as_dict() for e in report.errors],
+            report.error_details(),
         )
     return report
 
@@ -145,12 +159,16 @@ class _Import:
         filename: str,
         agency_code: str | None,
         partial: bool,
+        limits: FileLimits,
     ) -> None:
         self.session = session
         self.actor = actor
         self.src = src
         self.partial = partial
-        self.report = ImportReport(file=filename, encoding=src.encoding)
+        self.limits = limits
+        self.report = ImportReport(
+            file=filename, encoding=src.encoding, errors=ErrorList(limits.listed_errors)
+        )
         rows = session.execute(select(Agency.id, Agency.code, Agency.country_code))
         self.agencies = {code: Owner(id_, code, country) for id_, code, country in rows}
         fixed_owner: Owner | None = None
@@ -177,6 +195,9 @@ class _Import:
                 if progress:
                     progress(chunk.rows_read)
         finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()  # stops a validating worker at once when reading gives up
             if self._rejects_fh is not None:
                 self._rejects_fh.close()
         return self.report
@@ -185,16 +206,33 @@ class _Import:
         self.report.errors.extend(errors)
         self.report.rejected += 1
         self.writing = self.writing and self.partial
+        if self.report.rejected > self.limits.bad_rows:
+            self._give_up(number)
         if not self.partial:
             return
         if self.rejects is None:
             path = self.src.path.with_name(f"{Path(self.report.file).stem}.rejects.csv")
             self._rejects_fh = path.open("w", encoding="utf-8-sig", newline="")
-            self.rejects = csv.writer(self._rejects_fh)
+            self.rejects = csv_writer(self._rejects_fh)
             self.rejects.writerow([*self.src.header, "reason"])
             self.report.rejects_path = path
         reason = "; ".join(f"{e.column}: {e.reason}" if e.column else e.reason for e in errors)
         self.rejects.writerow([*(raw.get(c, "") for c in self.src.header), reason])
+
+    def _give_up(self, number: int) -> None:
+        """Too many bad rows: stop reading (the caller's unit of work keeps nothing)."""
+        limit = self.limits.bad_rows
+        raise Invalid(
+            _(
+                "%(file)s: more than %(n)d rows are not valid; reading stopped at row "
+                "%(row)d and nothing was imported."
+            )
+            % {"file": self.report.file, "n": limit, "row": number},
+            [
+                *self.report.error_details(),
+                {"row": number, "error": "too_many_bad_rows", "max_bad_rows": limit},
+            ],
+        )
 
     def _write(self, good: list[Good]) -> None:
         existing = self._existing([uuid.UUID(g[1]) for g in good if g[4] is not None])

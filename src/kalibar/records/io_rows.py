@@ -26,6 +26,7 @@ from sqlalchemy import Dialect
 
 from kalibar.db.base import Distribution
 from kalibar.errors import Invalid, KalibarError
+from kalibar.files import problem_of
 from kalibar.i18n import _
 from kalibar.ids import uuid7
 from kalibar.records import service
@@ -134,8 +135,8 @@ class Validator:
         self.seen_ids: dict[int, int] = {}
 
     def check(self, number: int, raw: dict[str, str]) -> Good | list[RowError]:
-        if "" in raw:
-            return [RowError(number, "", "", raw[""])]
+        if (bad := problem_of(raw)) is not None:
+            return [RowError(number, bad[0], "", bad[1])]
         parsed = parse_row(raw)
         errors = [RowError(number, e.field, _short(e.value), e.message) for e in parsed.errors]
         v = parsed.values

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from starlette.datastructures import UploadFile
 
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
+from kalibar.files import check_encoding, save_upload
 from kalibar.matching.hits import scan_created_since
 from kalibar.records.io_import import ImportReport, import_records
 
@@ -24,21 +24,20 @@ def run_upload(
     partial: bool,
     encoding: str | None,
 ) -> ImportReport:
-    """Save the upload to a private temporary folder and import it from there."""
-    name = Path(upload.filename or "upload.csv").name
+    """Spool the upload (under the upload limit, with a safe name) to a private temporary
+    folder and import it from there."""
+    encoding = check_encoding(encoding or None)
     with tempfile.TemporaryDirectory(prefix="kalibar-import-") as tmp:
-        path = Path(tmp) / name
-        with path.open("wb") as fh:
-            shutil.copyfileobj(upload.file, fh)
+        path = save_upload(upload, Path(tmp), default="upload.csv")
         since = utcnow()
         report = import_records(
             db,
             actor=actor,
             source=path,
-            filename=name,
+            filename=path.name,
             agency_code=agency or None,
             partial=partial,
-            encoding=encoding or None,
+            encoding=encoding,
         )
         report.hits = scan_created_since(db, since)
         return report

@@ -418,18 +418,18 @@ def _read_utf8_csv(path: Path, encoding: str | None) -> pl.DataFrame | None:
     by the general path (which picks cp1250/cp1251), as is anything not plainly CSV.
     """
     from kalibar.errors import Invalid
-    from kalibar.records import io_read
+    from kalibar.files import check_encoding, delimiter_of, tables, trim_header
     from kalibar.targeting.io_import import header_problems
 
-    try:
-        if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
-            return None
-    except LookupError:
+    if check_encoding(encoding) is not None and codecs.lookup(encoding or "").name not in (
+        "utf-8",
+        "utf-8-sig",
+    ):
         return None
     if path.suffix.lower() in (".json", ".xlsx"):
         return None
     with path.open("rb") as fh:
-        first = fh.read(io_read._SAMPLE)
+        first = fh.read(tables.SAMPLE)
     if first.startswith(b"PK\x03\x04") or first.lstrip()[:1] == b"[":
         return None
     try:
@@ -437,8 +437,8 @@ def _read_utf8_csv(path: Path, encoding: str | None) -> pl.DataFrame | None:
     except UnicodeDecodeError:
         return None
     first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    delimiter = io_read._delimiter(first_line)
-    header = io_read._trim_header(next(csv.reader([first_line], delimiter=delimiter), []))
+    delimiter = delimiter_of(first_line)
+    header = trim_header(next(csv.reader([first_line], delimiter=delimiter), []))
     problems = header_problems(header)
     if problems:
         raise Invalid(_("%(file)s: the header row is not valid.") % {"file": path.name}, problems)

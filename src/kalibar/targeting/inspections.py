@@ -10,7 +10,6 @@ every service it never commits.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kalibar import files
 from kalibar.agencies.models import Agency
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, utcnow
@@ -613,11 +613,9 @@ def import_and_screen(
 
 
 def save_upload(upload: Any, folder: Path) -> Path:
-    """Copy an uploaded file into ``folder`` (a private temporary folder)."""
-    path = folder / Path(upload.filename or "declarations.csv").name
-    with path.open("wb") as fh:
-        shutil.copyfileobj(upload.file, fh)
-    return path
+    """Copy an uploaded file into ``folder`` (a private temporary folder), under a safe
+    name and the upload limit."""
+    return files.save_upload(upload, folder, default="declarations.csv")
 
 
 def upload_and_screen(

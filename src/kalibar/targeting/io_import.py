@@ -1,8 +1,10 @@
 """Importing declarations from CSV, XLSX or JSON files (one row per goods item).
 
-Files are read by ``records.io_read`` (encoding detection, delimiters, row numbers as a
-person sees them); only the header check differs. Every row is checked, all errors are
-reported (row, column, value, reason), and one bad row rejects the whole file: nothing
+Files are read by :mod:`kalibar.files` (encoding detection, delimiters, row numbers as a
+person sees them, the limits on size, rows and XLSX unpacking), as record files are; only
+the header check differs. Every row is checked, errors are reported (row, column, value,
+reason; the first ``KALIBAR_IMPORT_MAX_LISTED_ERRORS``, then "and N more"; reading stops
+after ``KALIBAR_IMPORT_MAX_BAD_ROWS`` bad rows), and one bad row rejects the whole file: nothing
 is written until the file is known to be good, and everything is written in the
 caller's unit of work. Rows of one declaration must agree on the declaration-level
 columns. Each declaration is added through the ORM, so the audit hook chains it.
@@ -21,8 +23,16 @@ from kalibar.agencies.models import Agency
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution
 from kalibar.errors import Forbidden, Invalid
+from kalibar.files import (
+    ErrorList,
+    FileLimits,
+    Table,
+    file_limits,
+    listed_details,
+    open_table,
+    problem_of,
+)
 from kalibar.i18n import _
-from kalibar.records import io_read
 from kalibar.records.io_rows import RowError
 from kalibar.targeting.fields import HISTORY_COLUMNS, REQUIRED, parse_row
 from kalibar.targeting.models import Declaration, DeclarationItem
@@ -37,7 +47,11 @@ class ImportReport:
     declarations: int = 0
     items: int = 0
     history: bool = False
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList[RowError] = field(default_factory=lambda: ErrorList(1000))
+    rejected_rows: set[int] = field(default_factory=set)
+
+    def error_details(self) -> list[dict[str, Any]]:
+        return listed_details((e.as_dict() for e in self.errors), self.errors.omitted)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -46,7 +60,7 @@ class ImportReport:
             "declarations": self.declarations,
             "items": self.items,
             "history": self.history,
-            "errors": [e.as_dict() for e in self.errors],
+            "errors": self.error_details(),
         }
 
 
@@ -73,20 +87,21 @@ def _err(row: int, column: str, value: str, reason: str) -> dict[str, Any]:
     return {"row": row, "column": column, "value": value, "reason": reason}
 
 
-def open_declarations(path: Path, *, filename: str = "", encoding: str | None = None) -> Any:
-    """Inspect ``path`` with the records reader and check the header for declarations."""
+def open_declarations(
+    path: Path, *, filename: str = "", encoding: str | None = None, limits: FileLimits | None = None
+) -> Table:
+    """Inspect ``path`` with the shared table reader and check the header for declarations."""
+    lim = limits or file_limits()
     name = filename or path.name
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith(b"PK\x03\x04"):
-        source = io_read._open_xlsx(path)
-    elif path.suffix.lower() == ".json" or head.lstrip()[:1] == b"[":
-        source = io_read._open_json(path, name)
-    else:
-        source = io_read._open_csv(path, name, encoding)
+    source = open_table(path, name=name, encoding=encoding, limits=lim)
     problems = header_problems(source.header)
     if problems:
-        raise Invalid(_("%(file)s: the header row is not valid.") % {"file": name}, problems)
+        listed: ErrorList[dict[str, Any]] = ErrorList(lim.listed_errors)
+        listed.extend(problems)
+        raise Invalid(
+            _("%(file)s: the header row is not valid.") % {"file": name},
+            listed_details(listed, listed.omitted),
+        )
     return source
 
 
@@ -98,6 +113,7 @@ def import_declarations(
     filename: str,
     agency_code: str,
     encoding: str | None = None,
+    limits: FileLimits | None = None,
 ) -> ImportReport:
     """Check every row of ``source`` and add its declarations, owned by ``agency_code``."""
     if not actor.is_admin and agency_code != actor.agency_code:
@@ -105,16 +121,17 @@ def import_declarations(
     agency = session.execute(select(Agency).where(Agency.code == agency_code)).scalar_one_or_none()
     if agency is None:
         raise Invalid(_("Unknown agency code."), [{"field": "agency", "value": agency_code}])
-    src = open_declarations(source, filename=filename, encoding=encoding)
+    lim = limits or file_limits()
+    src = open_declarations(source, filename=filename, encoding=encoding, limits=lim)
     history = "inspected" in src.header
-    report = ImportReport(file=filename, history=history)
-    grouped = _read(src, report, history)
+    report = ImportReport(file=filename, history=history, errors=ErrorList(lim.listed_errors))
+    grouped = _read(src, report, history, lim)
     _check_existing(session, agency.id, grouped, report)
     if report.errors:
         raise Invalid(
             _("%(file)s: %(n)d rows are not valid; nothing was imported.")
-            % {"file": filename, "n": len({e.row for e in report.errors})},
-            [e.as_dict() for e in report.errors],
+            % {"file": filename, "n": len(report.rejected_rows)},
+            report.error_details(),
         )
     for n, (_first, decl, items) in enumerate(grouped.values(), start=1):
         row = Declaration(
@@ -136,16 +153,34 @@ def import_declarations(
 _Group = tuple[int, dict[str, Any], list[dict[str, Any]]]
 
 
-def _read(src: Any, report: ImportReport, history: bool) -> dict[str, _Group]:
+def _error(report: ImportReport, error: RowError, limits: FileLimits) -> None:
+    """Count a row error; past ``limits.bad_rows`` bad rows reading stops (422)."""
+    report.errors.append(error)
+    report.rejected_rows.add(error.row)
+    if len(report.rejected_rows) > limits.bad_rows:
+        raise Invalid(
+            _(
+                "%(file)s: more than %(n)d rows are not valid; reading stopped at row "
+                "%(row)d and nothing was imported."
+            )
+            % {"file": report.file, "n": limits.bad_rows, "row": error.row},
+            [
+                *report.error_details(),
+                {"row": error.row, "error": "too_many_bad_rows", "max_bad_rows": limits.bad_rows},
+            ],
+        )
+
+
+def _read(src: Table, report: ImportReport, history: bool, limits: FileLimits) -> dict[str, _Group]:
     grouped: dict[str, _Group] = {}
     for number, raw in src.rows():
         report.rows_read += 1
-        if "" in raw:
-            report.errors.append(RowError(number, "", "", raw[""]))
+        if (bad := problem_of(raw)) is not None:
+            _error(report, RowError(number, bad[0], "", bad[1]), limits)
             continue
         parsed = parse_row(raw, history=history)
         for exc in parsed.errors:
-            report.errors.append(RowError(number, exc.field, exc.value, exc.message))
+            _error(report, RowError(number, exc.field, exc.value[:100], exc.message), limits)
         if parsed.errors:
             continue
         key = parsed.declaration["declaration_id"]
@@ -155,13 +190,15 @@ def _read(src: Any, report: ImportReport, history: bool) -> dict[str, _Group]:
         first, decl, items = grouped[key]
         for column, value in parsed.declaration.items():
             if decl.get(column) != value:
-                report.errors.append(
+                _error(
+                    report,
                     RowError(
                         number,
                         column,
-                        str(raw.get(column, "")),
+                        str(raw.get(column, ""))[:100],
                         _("differs from row %(row)d of the same declaration") % {"row": first},
-                    )
+                    ),
+                    limits,
                 )
         items.append(parsed.item)
     return grouped
@@ -187,3 +224,4 @@ def _check_existing(
                     _("this declaration was already imported for the agency"),
                 )
             )
+            report.rejected_rows.add(grouped[key][0])

@@ -21,6 +21,7 @@ from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.errors import Forbidden, Invalid, NotFound
+from kalibar.files import save_upload
 from kalibar.i18n import _
 from kalibar.targeting.consignees import seizure_consignee_keys
 from kalibar.targeting.engine import Backtest, backtest
@@ -164,11 +165,8 @@ def backtest_upload(
     """
     agency_id = _agency(actor)
     rules = check(text)
-    name = Path(getattr(upload, "filename", "") or "history.csv").name
     with tempfile.TemporaryDirectory(prefix="kalibar-history-") as tmp:
-        path = Path(tmp) / name
-        data = upload.file.read()
-        path.write_bytes(data)
+        path = save_upload(upload, Path(tmp), default="history.csv")
         history = read_frame(path, encoding=encoding)
     seized = seizure_consignee_keys(session, agency_id)
     return backtest(consignee_features(history, known=frozenset(), seized=seized), rules)

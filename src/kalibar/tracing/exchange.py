@@ -24,8 +24,8 @@ it is trusted as far as the importer's own record goes and no further.
 
 from __future__ import annotations
 
-import json
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -38,6 +38,7 @@ from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.config import get_settings
 from kalibar.errors import Conflict, Forbidden, Invalid
+from kalibar.files import file_limits, load_json
 from kalibar.i18n import _
 from kalibar.records.models import FirearmRecord
 from kalibar.sharing.visibility import require_owner
@@ -190,14 +191,10 @@ def export_json(
 
 
 def _parse(raw: bytes | str) -> dict[str, Any]:
-    if len(raw) > MAX_BYTES:
-        raise Invalid(_("The file is too large for a trace document."), [{"field": "file"}])
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid(
-            _("The file is not valid JSON: %(error)s") % {"error": str(exc)}, [{"field": "file"}]
-        ) from exc
+    """The document's JSON: at most ``MAX_BYTES`` (413) and ``KALIBAR_JSON_MAX_DEPTH`` levels
+    deep (422), like every JSON file Kalibar reads (:func:`kalibar.files.load_json`)."""
+    limits = replace(file_limits(), document_bytes=MAX_BYTES)
+    data = load_json(raw, name=_("The trace document"), limits=limits)
     if not isinstance(data, dict):
         raise Invalid(_("The file is not a Kalibar trace document."), [{"field": "schema"}])
     return data

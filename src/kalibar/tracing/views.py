@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kalibar.auth.actor import Actor
 from kalibar.errors import Invalid, KalibarError
+from kalibar.files import read_limited
 from kalibar.i18n import _
 from kalibar.records.models import RECOVERED
 from kalibar.records.service import get_record
@@ -137,8 +138,12 @@ def import_form(request: Request, actor: CurrentActor) -> Response:
 @router.post("/import")
 async def import_upload(request: Request, db: Db, actor: CurrentActor) -> Response:
     upload = _form(request).get("file")
-    raw = await upload.read() if upload is not None and hasattr(upload, "read") else b""
     try:
+        raw = b""
+        if upload is not None and hasattr(upload, "file"):
+            raw = read_limited(
+                upload.file, name=upload.filename or "", max_bytes=exchange.MAX_BYTES
+            )
         with db.begin_nested():
             t = exchange.import_document(db, actor=actor, raw=raw)
     except KalibarError as exc:

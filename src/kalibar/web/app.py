@@ -43,6 +43,7 @@ from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
 from kalibar.web import errors, home
+from kalibar.web.body_limit import BodyLimitMiddleware
 from kalibar.web.context import RequestContextMiddleware
 from kalibar.web.openapi import API_ERROR_RESPONSES
 from kalibar.web.templating import env as template_env
@@ -107,5 +108,6 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_middleware(BodyLimitMiddleware)  # inside: errors get the request's language
     app.add_middleware(RequestContextMiddleware)
     return app

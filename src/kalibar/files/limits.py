@@ -1,0 +1,54 @@
+"""The limits every incoming file is held to, from the settings (``KALIBAR_*``).
+
+One object so that every reader of files agrees; tests pass smaller ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kalibar.config import get_settings
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    upload_bytes: int
+    xlsx_unpacked_bytes: int
+    xlsx_strings_bytes: int
+    xlsx_ratio: int
+    document_bytes: int
+    json_depth: int
+    rows: int
+    columns: int
+    cell_chars: int
+    bad_rows: int
+    listed_errors: int
+
+
+def file_limits() -> FileLimits:
+    """The configured limits (see ``kalibar.config.Settings``)."""
+    s = get_settings()
+    return FileLimits(
+        upload_bytes=s.upload_max_bytes,
+        xlsx_unpacked_bytes=s.xlsx_max_unpacked_bytes,
+        xlsx_strings_bytes=s.xlsx_max_strings_bytes,
+        xlsx_ratio=s.xlsx_max_ratio,
+        document_bytes=s.document_max_bytes,
+        json_depth=s.json_max_depth,
+        rows=s.import_max_rows,
+        columns=s.import_max_columns,
+        cell_chars=s.import_max_cell_chars,
+        bad_rows=s.import_max_bad_rows,
+        listed_errors=s.import_max_listed_errors,
+    )
+
+
+def human_size(n: int) -> str:
+    """``26214400`` → ``"25 MB"`` (binary units, as the limits are set)."""
+    if n >= 1024 * 1024 * 1024:
+        return f"{n / (1024 * 1024 * 1024):g} GB"
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MB"
+    if n >= 1024:
+        return f"{n / 1024:g} KB"
+    return f"{n} B"
