@@ -38,7 +38,9 @@ from kalibar.targeting.rule_models import LaneRate
 HEADER = ("office", "flow", "red", "yellow", "blue")
 LANES = ("red", "yellow", "blue")
 MAX_LINES = 2000
-_OFFICE = re.compile(r"^(\*|[A-Za-z0-9][A-Za-z0-9._\-/]{0,63})$")
+OFFICE_PATTERN = r"^(\*|[A-Za-z0-9][A-Za-z0-9._\-/]{0,63})$"
+FLOW_PATTERN = "^(" + "|".join([r"\*", *FLOWS]) + ")$"
+_OFFICE = re.compile(OFFICE_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -99,11 +99,11 @@ def post_activate(body: ActivateIn, db: Db, actor: AdminActor) -> RuleSetOut:
 
 
 class LaneRateLine(BaseModel):
-    office: str = Field(min_length=1, max_length=64)
-    flow: str = Field(min_length=1, max_length=16)
-    red: float | None = None
-    yellow: float | None = None
-    blue: float | None = None
+    office: str = Field(pattern=lane_rates.OFFICE_PATTERN)
+    flow: str = Field(pattern=lane_rates.FLOW_PATTERN)
+    red: float | None = Field(None, ge=0, le=1)
+    yellow: float | None = Field(None, ge=0, le=1)
+    blue: float | None = Field(None, ge=0, le=1)
 
 
 class LaneRatesIn(BaseModel):
