@@ -157,3 +157,22 @@ def _scratch_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     else:
         os.environ["KALIBAR_DATA_DIR"] = old
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_audit_key() -> Iterator[None]:
+    """A throwaway audit key for the run, in the environment so that servers the tests
+    start (with data folders of their own) seal the chain with the same key."""
+    import secrets
+
+    from kalibar.config import get_settings
+
+    old = os.environ.get("KALIBAR_AUDIT_KEY")
+    os.environ["KALIBAR_AUDIT_KEY"] = secrets.token_hex(32)
+    get_settings.cache_clear()
+    yield
+    if old is None:
+        os.environ.pop("KALIBAR_AUDIT_KEY", None)
+    else:
+        os.environ["KALIBAR_AUDIT_KEY"] = old
+    get_settings.cache_clear()

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kalibar.audit.chain import Event, Problem, append, verify
+from kalibar.audit.keys import current_key
 from kalibar.audit.models import AuditEntry
 from kalibar.auth.actor import SYSTEM, Actor
 from kalibar.errors import Forbidden
@@ -107,4 +108,5 @@ def count_entries(session: Session) -> int:
 
 
 def verify_chain(session: Session) -> list[Problem]:
-    return list(verify(session))
+    """Every problem of the chain, seals included (under the configured audit key)."""
+    return list(verify(session, key=current_key()))

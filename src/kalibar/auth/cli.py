@@ -65,7 +65,7 @@ def set_password(
     username: str = typer.Option(...),
     password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
 ) -> None:
-    """Set a user's password (ends the user's browser sessions)."""
+    """Set a user's password (ends the user's browser sessions and revokes their tokens)."""
     password = read_secret("New password", password_stdin)
     with command_session() as session:
         service.set_password(
@@ -78,7 +78,9 @@ def set_password(
 @handle_errors
 def create_token(
     username: str = typer.Option(...),
-    expires: int = typer.Option(None, help="Days until the token expires (default: never)."),
+    expires: int = typer.Option(
+        None, help="Days until the token expires (default: KALIBAR_TOKEN_DEFAULT_DAYS, 90)."
+    ),
     name: str = typer.Option("", help="What the token is for."),
 ) -> None:
     """Issue a bearer token. It is printed once and cannot be shown again."""
@@ -86,7 +88,7 @@ def create_token(
         raw, token = service.create_token(
             session, username=username, name=name, expires_days=expires
         )
-        expiry = token.expires_at.isoformat() if token.expires_at else _("never")
+        expiry = token.expires_at.isoformat() if token.expires_at else "-"
     console.print(
         _("token id %(id)s (prefix %(prefix)s), expires %(expiry)s")
         % {"id": token.uuid, "prefix": token.prefix, "expiry": expiry}
