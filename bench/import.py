@@ -12,15 +12,33 @@ serials in several formats, places, dates, agencies), then times in the same run
   references, audit chain, commit).
 
 Prints rows, seconds, rows/s and the ratio kalibar/baseline. Target: 1M rows ≤ 60 s.
+
+With ``--register N`` it measures an import into a living register instead:
+
+    .venv/bin/python bench/import.py --rows 1000000 --register 1000000
+
+- empty: the file imported into an empty database, hit scan included, committed;
+- populated: a register of N records seeded with bulk inserts (``import_records``, no hit
+  scan), its match index built, then the same file imported, hit scan included (the batch
+  path of ``matching.hit_scan``), committed (the index rebuilt once after the commit).
+
+Each import runs in a fresh interpreter; it prints seconds and the peak resident memory
+of that process (and of its validation worker), then the populated/empty ratio. Target:
+1M rows into a register of 1M ≤ 90 s and ≤ 2 GB.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import random
+import resource
 import sqlite3
 import string
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -29,9 +47,13 @@ from pathlib import Path
 
 from kalibar.agencies.service import sync_countries
 from kalibar.auth.actor import Actor
+from kalibar.config import get_settings
+from kalibar.db.base import utcnow
 from kalibar.db.migrate import upgrade
 from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
+from kalibar.matching import index_store
+from kalibar.matching.hits import scan_created_since
 from kalibar.records.fields import COLUMNS
 from kalibar.records.io_import import import_records
 
@@ -207,12 +229,110 @@ def baseline(db: Path, source: Path) -> tuple[int, float]:
     return n, seconds
 
 
+ADMIN = Actor(
+    user_id=None,
+    username="bench",
+    agency_id=None,
+    agency_code="",
+    country="",
+    roles=frozenset({"admin"}),
+)
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def measured_import(url: str, source: Path) -> None:
+    """(child process) Import ``source`` with its hit scan, commit; print a JSON line."""
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    with unit_of_work(engine, actor=ADMIN) as s:
+        since = utcnow()
+        report = import_records(s, actor=ADMIN, source=source, filename=source.name)
+        t_import = time.perf_counter() - t0
+        hits = scan_created_since(s, since)
+        t_scan = time.perf_counter() - t0 - t_import
+    seconds = time.perf_counter() - t0
+    engine.dispose()
+    figures = {
+        "rows": report.inserted,
+        "hits": hits,
+        "import_s": round(t_import, 1),
+        "scan_s": round(t_scan, 1),
+        "commit_and_index_s": round(seconds - t_import - t_scan, 1),
+        "seconds": round(seconds, 1),
+        "peak_mb": round(_peak_mb(resource.RUSAGE_SELF)),
+        "worker_peak_mb": round(_peak_mb(resource.RUSAGE_CHILDREN)),
+    }
+    print(json.dumps(figures))
+
+
+def _child(url: str, source: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", url, "--file", str(source)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def populated(tmp: Path, rows: int, register: int) -> None:
+    source = tmp / "incoming.csv"
+    seed_file = tmp / "register.csv"
+    t0 = time.perf_counter()
+    generate(source, rows, seed=1)
+    generate(seed_file, register, seed=2)
+    print(f"generated {rows} + {register} rows in {time.perf_counter() - t0:.1f} s")
+
+    empty_db = tmp / "empty.sqlite3"
+    empty_db.unlink(missing_ok=True)
+    empty = _child(fresh_db(empty_db), source)
+    print(f"empty register:   {json.dumps(empty)}")
+
+    db = tmp / "populated.sqlite3"
+    db.unlink(missing_ok=True)
+    url = fresh_db(db)
+    t0 = time.perf_counter()
+    engine = make_engine(url)
+    with unit_of_work(engine, actor=ADMIN) as s:
+        import_records(s, actor=ADMIN, source=seed_file, filename=seed_file.name)
+    t_seed = time.perf_counter() - t0
+    indexed = index_store.rebuild(engine)
+    engine.dispose()
+    print(
+        f"register seeded: {register} records in {t_seed:.1f} s, "
+        f"index of {indexed} built in {time.perf_counter() - t0 - t_seed:.1f} s"
+    )
+    full = _child(url, source)
+    print(f"populated register: {json.dumps(full)}")
+    print(
+        f"ratio populated/empty: {full['seconds'] / empty['seconds']:.2f}x "
+        f"(target: 1,000,000 rows into 1,000,000 in ≤ 90 s, ≤ 2 GB)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--register", type=int, help="Import into a register of this size.")
     parser.add_argument("--keep", type=Path, help="Keep files in this folder.")
     parser.add_argument("--profile", action="store_true", help="cProfile the import.")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        get_settings.cache_clear()
+        measured_import(args.measure, args.file)
+        return
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="kalibar-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    if args.register is not None:
+        os.environ["KALIBAR_DATA_DIR"] = str(tmp / "data")  # audit key and indexes, children too
+        get_settings.cache_clear()
+        populated(tmp, args.rows, args.register)
+        return
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="kalibar-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
     source = tmp / "records.csv"

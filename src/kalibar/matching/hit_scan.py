@@ -29,6 +29,7 @@ the same side; here the 20 are all of the other side.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,8 @@ FIRST = 3
 LIMIT = 20
 #: New records looked up per batch (bounds the memory of candidate pairs).
 BATCH = 50_000
+#: Processes a batch is searched in (forked, sharing the engines' pages).
+WORKERS = min(2, os.cpu_count() or 1)
 #: Set on the session when a bulk scan ran: rebuild the index after the commit.
 REBUILD = "matching_rebuild_after_commit"
 
@@ -89,7 +92,7 @@ def _over(
 ) -> Iterator[tuple[str, list[Any]]]:
     """(record id, its candidates over the threshold) for each row, in the rows' order."""
     queries = [Query(s, make, model, calibre, wtype) for _k, s, make, model, calibre, wtype in rows]
-    first = engine.query_batch(queries, limit=FIRST)
+    first = engine.query_batch(queries, limit=FIRST, workers=WORKERS)
     again = [i for i, f in enumerate(first) if len(f) == FIRST and f[-1].score >= threshold]
     wider = engine.query_batch([queries[i] for i in again], limit=LIMIT) if again else []
     more = dict(zip(again, wider, strict=True))
