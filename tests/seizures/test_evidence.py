@@ -23,7 +23,7 @@ from kalibar.audit.models import AuditEntry
 from kalibar.auth.actor import Actor
 from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
-from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
+from kalibar.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from kalibar.seizures import evidence
 from kalibar.seizures import evidence_store as store
 from kalibar.seizures.models import EvidenceFile, Seizure
@@ -181,7 +181,7 @@ def test_oversize_refused_naming_the_limit(world: World, small_limit: int) -> No
     seizure_id, _items = make_seizure(world, officer)
     content = picture(size=(600, 600)) + os.urandom(small_limit)
     before = blobs()
-    with pytest.raises(Invalid) as info:
+    with pytest.raises(TooLarge) as info:
         store_as(world, officer, seizure_id, content, "huge.jpg")
     assert "4 KB" in info.value.message and "huge.jpg" in info.value.message
     assert info.value.details[0]["max_bytes"] == small_limit

@@ -119,7 +119,7 @@ def test_invalid_and_oversize_uploads_are_refused_and_nothing_is_stored(
     monkeypatch.setenv("KALIBAR_EVIDENCE_MAX_BYTES", "1000")
     get_settings.cache_clear()
     big = border.post(url, files={"file": ("big.png", png() + b"\0" * 5000, "image/png")})
-    assert big.status_code == 422, big.text
+    assert big.status_code == 413, big.text
     assert big.json()["error"]["details"][0]["error"] == "too_large"
     assert big.json()["error"]["details"][0]["max_bytes"] == 1000
 

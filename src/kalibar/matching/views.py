@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from kalibar.errors import Conflict, Invalid, NotFound
+from kalibar.files import file_limits, read_limited
 from kalibar.matching import hits, jobs, service
 from kalibar.matching.models import HitStatus
 from kalibar.web.deps import CurrentActor, Db
@@ -112,7 +113,9 @@ async def bulk_upload(request: Request, actor: CurrentActor) -> Response:
     try:
         if not isinstance(upload, UploadFile):
             raise Invalid("", [{"field": "file"}])
-        content = await upload.read()
+        content = read_limited(
+            upload.file, name=upload.filename or "", max_bytes=file_limits().document_bytes
+        )
         limit = int(limit_raw) if limit_raw.isdigit() else 0
         with unit_of_work(engine, actor=actor) as s:
             job = jobs.create_job(

@@ -24,6 +24,7 @@ from kalibar.cli_support import (
 )
 from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.errors import Invalid, KalibarError, NotFound
+from kalibar.files import check_size, file_limits
 from kalibar.i18n import _, use_language
 from kalibar.seizures import listing, service
 from kalibar.seizures.io_import import ImportReport, import_seizures
@@ -78,6 +79,12 @@ def import_cmd(
             _print_errors(report.errors)
 
 
+def read_file(file: Path) -> bytes:
+    """The import file, refused (413) past ``KALIBAR_DOCUMENT_MAX_BYTES`` before reading."""
+    check_size(file, name=file.name, max_bytes=file_limits().document_bytes)
+    return file.read_bytes()
+
+
 def _run_import(file: Path, agency: str | None, partial: bool) -> ImportReport:
     with command_session() as session, progress_bar() as bar:
         task = bar.add_task(_("importing"), total=None)
@@ -88,7 +95,7 @@ def _run_import(file: Path, agency: str | None, partial: bool) -> ImportReport:
         return import_seizures(
             session,
             actor_for=actor_for,
-            raw=file.read_bytes(),
+            raw=read_file(file),
             filename=file.name,
             agency=agency,
             partial=partial,

@@ -30,7 +30,8 @@ from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
-from kalibar.errors import Conflict, Invalid, NotFound
+from kalibar.errors import Conflict, Invalid, NotFound, TooLarge
+from kalibar.files import human_size, safe_filename
 from kalibar.i18n import N_, _
 from kalibar.seizures import evidence_store as store
 from kalibar.seizures import vocabulary
@@ -48,6 +49,17 @@ ACCEPTED: dict[str, str] = {
     "image/tiff": "TIFF",
     "image/bmp": "BMP",
     "application/pdf": "PDF",
+}
+#: The extension a stored file is named with: from the type its content has, never the
+#: name it came with (``x\x00.html`` that is a JPEG is kept as ``x.jpg``).
+EXTENSIONS: dict[str, str] = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/tiff": ".tif",
+    "image/bmp": ".bmp",
+    "application/pdf": ".pdf",
 }
 _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -162,7 +174,7 @@ def check_content(content: bytes, filename: str, *, max_bytes: int | None = None
             [{"field": "file", "error": "empty", "filename": filename}],
         )
     if len(content) > limit:
-        raise Invalid(
+        raise TooLarge(
             _("%(name)s is too large: the limit is %(limit)s.")
             % {"name": filename, "limit": human_size(limit)},
             [{"field": "file", "error": "too_large", "filename": filename,
@@ -196,24 +208,11 @@ def check_content(content: bytes, filename: str, *, max_bytes: int | None = None
     return Checked(media_type, thumbnail)
 
 
-def human_size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):g} MB"
-    if n >= 1024:
-        return f"{n / 1024:g} KB"
-    return f"{n} B"
-
-
 def read_limited(stream: BinaryIO, max_bytes: int | None = None) -> bytes:
     """Read an upload stream up to one byte past the limit, so an oversize upload is
     refused by :func:`store_evidence` without being read whole into memory."""
     limit = get_settings().evidence_max_bytes if max_bytes is None else max_bytes
     return stream.read(limit + 1)
-
-
-def _safe_name(filename: str) -> str:
-    name = Path((filename or "").replace("\\", "/")).name.strip()
-    return (name or "evidence")[:255]
 
 
 # ------------------------------------------------------------------ services
@@ -256,8 +255,10 @@ def store_evidence(
                 _("The item is not part of this seizure."),
                 [{"field": "item_id", "error": "not_in_seizure", "value": str(item_id)}],
             )
-    name = _safe_name(filename)
-    checked = check_content(content, name)
+    checked = check_content(content, safe_filename(filename, default="evidence"))
+    # stored under a name without folders or control characters, with the extension of
+    # the type the content has (an HTML name on a JPEG is not kept)
+    name = safe_filename(filename, default="evidence", suffix=EXTENSIONS[checked.media_type])
     # Everything is checked: only now is anything written.
     sha256 = store.put_blob(content)
     if checked.thumbnail is not None:

@@ -16,7 +16,6 @@ the caller's unit of work rolls back. With ``partial`` the good seizures stay.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
 from kalibar.errors import Invalid, KalibarError
+from kalibar.files import load_json
 from kalibar.i18n import _
 from kalibar.seizures import custody, entities, service
 from kalibar.seizures.models import Involvement, SeizedItem, Seizure
@@ -134,15 +134,9 @@ class ImportReport:
 
 
 def _document(raw: bytes, filename: str) -> list[Any]:
-    try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise Invalid(_("%(file)s is not UTF-8 text.") % {"file": filename}) from exc
-    except json.JSONDecodeError as exc:
-        raise Invalid(
-            _("%(file)s is not valid JSON: %(msg)s") % {"file": filename, "msg": exc.msg},
-            [{"field": "$", "line": exc.lineno, "column": exc.colno}],
-        ) from exc
+    """The file's JSON, within ``KALIBAR_DOCUMENT_MAX_BYTES`` (413) and
+    ``KALIBAR_JSON_MAX_DEPTH`` (422), like every JSON file (:func:`kalibar.files.load_json`)."""
+    doc = load_json(raw, name=filename, field="$")
     if isinstance(doc, dict) and isinstance(doc.get("seizures"), list):
         doc = doc["seizures"]
     if not isinstance(doc, list):

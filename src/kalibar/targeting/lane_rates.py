@@ -80,16 +80,38 @@ def _rate(text: str, lane: str, line: int, errors: list[dict[str, Any]]) -> floa
     return value
 
 
+def _lines(text: str) -> list[tuple[int, list[str]]]:
+    """``(line number, cells)``: any line ending (CR, LF, CRLF) ends a line, a quoted cell
+    may hold one (and is then refused as an office code, with its line)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out: list[tuple[int, list[str]]] = []
+    while len(out) <= MAX_LINES:
+        start = reader.line_num + 1
+        try:
+            out.append((start, next(reader)))
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise Invalid(
+                _("Line %(n)d of the lane rates is not valid CSV.") % {"n": start},
+                [{"line": start, "column": "", "value": "", "reason": str(exc)[:200]}],
+            ) from exc
+    return out
+
+
 def parse(text: str) -> list[RateLine]:
     """Lines of ``office,flow,red,yellow,blue`` (a header line is optional); every error
     with its line, nothing returned when there is one."""
     errors: list[dict[str, Any]] = []
     out: list[RateLine] = []
     seen: dict[str, int] = {}
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = _lines(text)
     if len(rows) > MAX_LINES:
-        raise Invalid(_("too many lines (at most %(n)d)") % {"n": MAX_LINES}, [])
-    for n, raw in enumerate(rows, start=1):
+        raise Invalid(
+            _("too many lines (at most %(n)d)") % {"n": MAX_LINES},
+            [{"field": "rates", "error": "too_many_lines", "max_lines": MAX_LINES}],
+        )
+    for n, raw in rows:
         cells = [c.strip() for c in raw]
         if not any(cells) or cells[0].startswith("#"):
             continue
@@ -159,9 +181,13 @@ def _fmt(value: float | None) -> str:
 
 
 def as_text(lines: list[RateLine]) -> str:
-    body = [",".join(HEADER)]
-    body += [",".join([r.office, r.flow, _fmt(r.red), _fmt(r.yellow), _fmt(r.blue)]) for r in lines]
-    return "\n".join(body) + "\n"
+    """The lines as CSV text (cells with a comma, quote or line break are quoted)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # so that a lone CR in a cell is quoted
+    writer.writerow(HEADER)
+    for r in lines:
+        writer.writerow([r.office, r.flow, _fmt(r.red), _fmt(r.yellow), _fmt(r.blue)])
+    return out.getvalue().replace("\r\n", "\n")
 
 
 def lines_for(session: Session, agency_id: int | None) -> list[RateLine]:
