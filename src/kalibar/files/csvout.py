@@ -16,9 +16,11 @@ import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import IO, Any, TextIO
+from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Anything with ``write(str)``: a text file, ``io.StringIO``, a text wrapper.
+TextOut = Any
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
@@ -53,7 +55,7 @@ def cell(value: Any) -> Any:
 class SafeWriter:
     """``csv.writer`` with every cell passed through :func:`cell`."""
 
-    def __init__(self, out: IO[str] | TextIO | Any, **fmt: Any) -> None:
+    def __init__(self, out: TextOut, **fmt: Any) -> None:
         self._writer = csv.writer(out, **fmt)
 
     def writerow(self, row: Iterable[Any]) -> None:
@@ -67,7 +69,7 @@ class SafeWriter:
 class SafeDictWriter:
     """``csv.DictWriter`` with every cell passed through :func:`cell`."""
 
-    def __init__(self, out: IO[str] | TextIO | Any, fieldnames: Sequence[str], **fmt: Any) -> None:
+    def __init__(self, out: TextOut, fieldnames: Sequence[str], **fmt: Any) -> None:
         self.fieldnames = list(fieldnames)
         self._writer = SafeWriter(out, **fmt)
 
@@ -82,11 +84,11 @@ class SafeDictWriter:
             self.writerow(row)
 
 
-def writer(out: IO[str] | TextIO | Any, **fmt: Any) -> SafeWriter:
+def writer(out: TextOut, **fmt: Any) -> SafeWriter:
     return SafeWriter(out, **fmt)
 
 
-def dict_writer(out: IO[str] | TextIO | Any, fieldnames: Sequence[str], **fmt: Any) -> SafeDictWriter:
+def dict_writer(out: TextOut, fieldnames: Sequence[str], **fmt: Any) -> SafeDictWriter:
     return SafeDictWriter(out, fieldnames, **fmt)
 
 
