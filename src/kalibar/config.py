@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     # Seizure evidence: the largest file accepted (bytes). Phone photos and scanned
     # documents fit; larger files are refused before anything is stored.
     evidence_max_bytes: int = 25 * 1024 * 1024
+    # Concurrent writers: how long a write waits for the database's write lock (SQLite
+    # busy_timeout, PostgreSQL lock_timeout) before the request is answered 503 (busy).
+    db_busy_timeout_seconds: float = 60.0
+    # Connections per server process: pool size plus overflow exceeds the server's 40
+    # request threads (with room for the match index's own reads), so a request waits
+    # for the write lock, never for a connection; one that still finds none within the
+    # pool timeout is answered 503.
+    db_pool_size: int = 20
+    db_pool_overflow: int = 30
+    db_pool_timeout_seconds: float = 60.0
+    # `kalibar serve` worker processes (each with its own pool).
+    workers: int = 1
     # Files coming in (imports, uploads, documents): see docs/operations.md "Limits on
     # files". A request body larger than the largest upload is refused (413) while it
     # streams in; an upload is spooled to a temporary file, never held in memory.

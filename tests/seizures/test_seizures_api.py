@@ -207,33 +207,34 @@ def test_a_known_person_is_suggested_not_duplicated(world: World) -> None:
 
 
 def test_steps_block_closing_until_completed_or_waived(world: World) -> None:
-    border, admin = token_client(world.engine, "border"), token_client(world.engine, "admin")
-    s = _created(border, body())
+    # the administrator of the owner agency (BA-UIO) waives; see test_ownership_gaps
+    owner, admin = token_client(world.engine, "officer"), token_client(world.engine, "admin")
+    s = _created(owner, body())
     sid = s["seizure_id"]
-    refused = border.post(f"{API}/{sid}/close")
+    refused = owner.post(f"{API}/{sid}/close")
     assert refused.status_code == 409
     assert all(d["field"].startswith("step:") for d in refused.json()["error"]["details"])
 
     free = next(st for st in s["steps"] if not st["requires"] and st["required"])
-    done = border.post(f"{API}/steps/{free['step_id']}/complete", json={"note": "ok"})
+    done = owner.post(f"{API}/steps/{free['step_id']}/complete", json={"note": "ok"})
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "done" and done.json()["completed_at"]
     needs_legal = next(st for st in s["steps"] if "field:legal_basis" in st["requires"])
-    unmet = border.post(f"{API}/steps/{needs_legal['step_id']}/complete", json={})
+    unmet = owner.post(f"{API}/steps/{needs_legal['step_id']}/complete", json={})
     assert unmet.status_code == 409
 
     other = next(st for st in s["steps"] if st["status"] == "open" and st is not free)
-    assert border.post(f"{API}/steps/{other['step_id']}/waive",
+    assert owner.post(f"{API}/steps/{other['step_id']}/waive",
                        json={"reason": "n/a"}).status_code == 403  # fmt: skip
     assert admin.post(f"{API}/steps/{other['step_id']}/waive", json={}).status_code == 422
-    for st in border.get(f"{API}/{sid}").json()["steps"]:
+    for st in owner.get(f"{API}/{sid}").json()["steps"]:
         if st["status"] == "open" and st["required"]:
             w = admin.post(f"{API}/steps/{st['step_id']}/waive", json={"reason": "test"})
             assert w.status_code == 200 and w.json()["status"] == "waived", w.text
-    closed = border.post(f"{API}/{sid}/close")
+    closed = owner.post(f"{API}/{sid}/close")
     assert closed.status_code == 200, closed.text
-    assert closed.json()["status"] == "closed" and closed.json()["closed_by"] == "border"
-    assert border.patch(f"{API}/{sid}", json={"narrative": "late"}).status_code == 409
+    assert closed.json()["status"] == "closed" and closed.json()["closed_by"] == "officer"
+    assert owner.patch(f"{API}/{sid}", json={"narrative": "late"}).status_code == 409
 
 
 def test_hand_over_to_sipa(world: World) -> None:

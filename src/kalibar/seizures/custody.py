@@ -37,6 +37,7 @@ from kalibar.db.base import utcnow
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import _
 from kalibar.seizures import vocabulary
+from kalibar.seizures.access import visible_part
 from kalibar.seizures.models import (
     CustodyEvent,
     Handover,
@@ -44,7 +45,6 @@ from kalibar.seizures.models import (
     SeizedItem,
     Seizure,
 )
-from kalibar.sharing.visibility import get_visible
 
 #: Actions after which the item has left the chain for good.
 FINAL = ("released", "destroyed")
@@ -137,9 +137,9 @@ def _events(session: Session, item_id: uuid.UUID) -> list[CustodyEvent]:
 
 
 def custody_chain(session: Session, *, actor: Actor, item_id: uuid.UUID) -> list[CustodyEvent]:
-    """The item's events, oldest first, if the actor may see its seizure."""
-    item = _item(session, item_id)
-    get_visible(session, Seizure, item.seizure_id, actor)
+    """The item's events, oldest first, if the actor may see its seizure (a hidden item is
+    as absent as a missing one: the 404 names the item only)."""
+    visible_part(session, actor, SeizedItem, item_id, include_removed=True)
     return _events(session, item_id)
 
 
@@ -262,7 +262,7 @@ def append_event(
     now = utcnow()
     when = _when(occurred_at, now)
     item = _item(session, item_id, lock=True)
-    seizure = get_visible(session, Seizure, item.seizure_id, actor)
+    seizure = visible_part(session, actor, SeizedItem, item_id, include_removed=True)[1]
     if not may_append(session, seizure, actor):
         raise Forbidden(
             _(

@@ -4,8 +4,8 @@ A seizure copies the steps of every procedure that applies to it (by context and
 kinds) so later template edits never rewrite what an officer was asked to do. A step is
 completed by a member of the owner agency once its requirements hold — checked against
 the tables themselves (fields, evidence files, custody events, firearm records,
-hand-overs), so "done" is proven by data, not by a click. Only an administrator may waive
-a step, with a written reason; the audit hook records both.
+hand-overs), so "done" is proven by data, not by a click. Only an administrator of the
+owner agency may waive a step, with a written reason; the audit hook records both.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.db.hints import unindexed
-from kalibar.errors import Conflict, Forbidden, Invalid
+from kalibar.errors import Conflict, Invalid
 from kalibar.i18n import _
-from kalibar.seizures.access import visible_part
+from kalibar.seizures.access import editable_part
 from kalibar.seizures.models import (
     CustodyEvent,
     EvidenceFile,
@@ -47,7 +47,7 @@ from kalibar.seizures.procedure_templates import (
     seed_templates,
     step_title,
 )
-from kalibar.sharing.visibility import can_edit, visible
+from kalibar.sharing.visibility import visible
 
 __all__ = [
     "apply_procedures",
@@ -223,10 +223,6 @@ def unmet_requirements(session: Session, *, step: ProcedureStep) -> list[str]:
 # ------------------------------------------------------------------ completing
 
 
-def _step(session: Session, actor: Actor, step_id: UUID) -> tuple[ProcedureStep, Seizure]:
-    return visible_part(session, actor, ProcedureStep, step_id)
-
-
 def _require_open(seizure: Seizure, step: ProcedureStep) -> None:
     if seizure.status != SeizureStatus.open.value:
         raise Conflict(_("The seizure is closed."), [{"field": "status", "value": seizure.status}])
@@ -240,9 +236,10 @@ def complete_step(
     session: Session, *, actor: Actor, step_id: UUID, note: str = ""
 ) -> ProcedureStep:
     """Mark a step done; refused (409) while a requirement does not hold."""
-    step, seizure = _step(session, actor, step_id)
-    if not can_edit(seizure, actor):
-        raise Forbidden(_("Only the agency that owns the seizure completes its steps."))
+    step, seizure = editable_part(
+        session, actor, ProcedureStep, step_id,
+        _("Only the agency that owns the seizure completes its steps."),
+    )  # fmt: skip
     _require_open(seizure, step)
     unmet = unmet_requirements(session, step=step)
     if unmet:
@@ -264,7 +261,10 @@ def waive_step(session: Session, *, actor: Actor, step_id: UUID, reason: str) ->
     require_admin(actor)
     if not reason.strip():
         raise Invalid(_("Give the reason for waiving the step."), [{"field": "reason"}])
-    step, seizure = _step(session, actor, step_id)
+    step, seizure = editable_part(
+        session, actor, ProcedureStep, step_id,
+        _("Only an administrator of the agency that owns the seizure waives its steps."),
+    )  # fmt: skip
     _require_open(seizure, step)
     step.status = StepStatus.waived.value
     step.waived_reason = reason.strip()

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from kalibar.audit.service import history_of, log_event
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
-from kalibar.errors import Conflict, Forbidden, Invalid
+from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import _
 from kalibar.ids import uuid7
 from kalibar.matching import hits as hit_views
@@ -58,6 +58,7 @@ from kalibar.seizures.validation import (
 )
 from kalibar.sharing.service import set_distribution, shared_with_groups
 from kalibar.sharing.visibility import get_editable, get_visible, visible
+from kalibar.targeting import worklist
 
 __all__ = [
     "ItemData",
@@ -174,6 +175,27 @@ def visible_records(
     return {rec.uuid: rec for rec in session.execute(stmt).scalars()}
 
 
+def _declaration_problems(
+    session: Session, actor: Actor, declaration_uuid: UUID | None
+) -> list[dict[str, Any]]:
+    """A seizure links only a declaration the actor can open (``targeting.worklist``); an
+    absent and a hidden one get the same answer, so the 422 tells nothing about others'."""
+    if declaration_uuid is None:
+        return []
+    try:
+        worklist.get_declaration(session, actor=actor, declaration_uuid=declaration_uuid)
+    except NotFound:
+        return [
+            {
+                "field": "declaration_uuid",
+                "error": "unknown",
+                "message": _("no such declaration among those you can open"),
+                "value": str(declaration_uuid),
+            }
+        ]
+    return []
+
+
 def _as_data(seizure: Seizure) -> SeizureData:
     """The stored seizure as input again (for a validated partial update)."""
     values: dict[str, Any] = {k: getattr(seizure, k) for k in SEIZURE_FIELDS}
@@ -199,6 +221,7 @@ def create_seizure(
     agency_id, country = _owner(actor)
     values, problems = seizure_values(data, default_country=country)
     problems += distribution_problems(distribution, group_ids)
+    problems += _declaration_problems(session, actor, data.declaration_uuid)
     for n, item in enumerate(items):
         problems += item_problems(item, prefix=f"items[{n}].")
     if problems:
@@ -258,6 +281,8 @@ def update_seizure(
             value = [v.strip() for v in value.split(",") if v.strip()]
         setattr(data, key, value)
     values, problems = seizure_values(data, default_country=seizure.owner_country)
+    if data.declaration_uuid != seizure.declaration_uuid:
+        problems += _declaration_problems(session, actor, data.declaration_uuid)
     if "distribution" in sharing:
         problems += distribution_problems(sharing["distribution"], sharing.get("group_ids"))
     if problems:
@@ -448,7 +473,13 @@ def log_seizure_read(session: Session, *, actor: Actor, seizure: Seizure) -> Non
     )
 
 
-def seizure_history(session: Session, *, actor: Actor, seizure_id: UUID) -> list[Any]:
-    """The audit entries of the seizure (visibility checked first)."""
+def seizure_history(
+    session: Session, *, actor: Actor, seizure_id: UUID, audited: bool = True
+) -> list[Any]:
+    """The audit entries of the seizure (visibility checked first); reading them is an
+    audited read unless the same request logged the read of the seizure already."""
     get_seizure(session, actor=actor, seizure_id=seizure_id)
+    if audited:
+        log_event(session, actor=actor, action="read", object_type="Seizure",
+                  object_id=str(seizure_id), details={"part": "history"})  # fmt: skip
     return history_of(session, object_id=str(seizure_id))

@@ -152,6 +152,14 @@ def offices(session: Session, *, actor: Actor) -> list[str]:
     return sorted(session.execute(stmt).scalars())
 
 
+def get_declaration(session: Session, *, actor: Actor, declaration_uuid: UUID) -> Declaration:
+    """A declaration as the API and the worklist show it to the caller (visible, of the
+    caller's agency, screened); ``NotFound`` otherwise, absent or hidden alike. Whatever
+    links or shows a declaration (a seizure, its form) reads it here, so no page shows a
+    declaration the API hides."""
+    return get_entry(session, actor=actor, declaration_uuid=declaration_uuid).declaration
+
+
 def get_entry(session: Session, *, actor: Actor, declaration_uuid: UUID) -> Entry:
     stmt = _own(_base().where(Declaration.uuid == declaration_uuid), actor).options(
         selectinload(Declaration.items)

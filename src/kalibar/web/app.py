@@ -42,7 +42,7 @@ from kalibar.targeting import views as targeting_views
 from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
-from kalibar.web import errors, home
+from kalibar.web import busy, errors, home
 from kalibar.web.body_limit import BodyLimitMiddleware
 from kalibar.web.context import RequestContextMiddleware
 from kalibar.web.openapi import API_ERROR_RESPONSES
@@ -101,6 +101,7 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     )
     app.state.engine = engine or default_engine()
     errors.install(app)
+    busy.install(app)
     for extra in TEMPLATE_GLOBALS:
         template_env.globals.update(extra)
     for router in API_ROUTERS:
