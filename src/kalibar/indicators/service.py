@@ -74,10 +74,21 @@ def sdg_drilldown(
     established: bool | None = None,
     limit: int | None = None,
 ) -> list[FirearmRecord]:
-    """The arms counted in the denominator (optionally only those (not) established)."""
-    return list(
+    """The arms counted in the denominator (optionally only those (not) established).
+    The list names records: reading it is in the audit trail, like its CSV export."""
+    rows = list(
         sdg.drilldown(session, viewers=[actor], query=query, established=established, limit=limit)
     )
+    log_event(
+        session,
+        actor=actor,
+        action="read",
+        object_type="SDG 16.4.2",
+        object_id=f"{query.date_from.isoformat()}/{query.date_to.isoformat()}",
+        details={"country": query.country, "agency": query.agency,
+                 "established": established, "records": len(rows)},
+    )  # fmt: skip
+    return rows
 
 
 def sdg_drilldown_csv(

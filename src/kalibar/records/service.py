@@ -219,8 +219,16 @@ def delete_record(session: Session, *, actor: Actor, record_id: uuid.UUID) -> No
     session.flush()
 
 
-def record_history(session: Session, *, actor: Actor, record_id: uuid.UUID) -> list[Any]:
-    get_record(session, actor=actor, record_id=record_id)
+def record_history(
+    session: Session, *, actor: Actor, record_id: uuid.UUID, audited: bool = True
+) -> list[Any]:
+    """The record's audit entries (visibility checked first). Reading them is a read of the
+    record, in the audit trail like any other (``audited=False`` only where the same
+    request already logged the read of the record, e.g. its page)."""
+    record = get_record(session, actor=actor, record_id=record_id)
+    if audited:
+        log_event(session, actor=actor, action="read", object_type="FirearmRecord",
+                  object_id=str(record.uuid), details={"part": "history"})  # fmt: skip
     return history_of(session, object_id=str(record_id))
 
 

@@ -168,7 +168,7 @@ def _detail(
     service.log_record_read(db, actor=actor, record=record)
     history = [
         (e, json.loads(e.changes))
-        for e in service.record_history(db, actor=actor, record_id=record_id)
+        for e in service.record_history(db, actor=actor, record_id=record_id, audited=False)
     ]
     return render(
         request,

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution
 from kalibar.errors import Conflict, Forbidden, Invalid
@@ -225,7 +226,25 @@ def create_entity(
 
 
 def get_entity(session: Session, *, actor: Actor, entity_id: UUID) -> Entity:
-    return get_visible(session, Entity, entity_id, actor)
+    """A visible entity (persons are nominal data: every read is in the audit trail)."""
+    entity = get_visible(session, Entity, entity_id, actor)
+    log_event(session, actor=actor, action="read", object_type="Entity",
+              object_id=str(entity.uuid))  # fmt: skip
+    return entity
+
+
+#: How many of the entities a search found are named in its audit entry.
+AUDITED_RESULTS = 100
+
+
+def _log_search(
+    session: Session, actor: Actor, found: list[Entity], details: dict[str, Any]
+) -> None:
+    """A search of persons and companies is in the audit trail: what was asked, by whom,
+    and which entities it showed."""
+    ids = [str(e.uuid) for e in found[:AUDITED_RESULTS]]
+    log_event(session, actor=actor, action="search", object_type="Entity", object_id="",
+              details=details | {"found": len(found), "ids": ids})  # fmt: skip
 
 
 def update_entity(
@@ -284,7 +303,9 @@ def list_entities(
             clauses.append(Entity.name_key == plate)
         stmt = stmt.where(or_(*clauses))
     stmt = stmt.order_by(Entity.name, Entity.uuid).limit(limit)
-    return list(session.execute(stmt).scalars())
+    found = list(session.execute(stmt).scalars())
+    _log_search(session, actor, found, {"q": (q or "").strip(), "kind": kind or ""})
+    return found
 
 
 def _all_words(words: list[str]) -> ColumnElement[bool]:
@@ -383,7 +404,10 @@ def suggest_entities(
         if s is not None
     ]
     found.sort(key=lambda s: (-s.score, s.entity.reference))
-    return found[:limit]
+    shown = found[:limit]
+    _log_search(session, actor, [s.entity for s in shown],
+                {"suggest": data.kind, "name": _key_source(data)})  # fmt: skip
+    return shown
 
 
 # ------------------------------------------------------------------ involvements

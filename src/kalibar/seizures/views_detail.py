@@ -32,7 +32,7 @@ router = APIRouter(prefix="/seizures", include_in_schema=False)
 
 def _history(db: Session, actor: Actor, seizure_id: uuid.UUID) -> list[tuple[Any, dict]]:
     out = []
-    for e in service.seizure_history(db, actor=actor, seizure_id=seizure_id):
+    for e in service.seizure_history(db, actor=actor, seizure_id=seizure_id, audited=False):
         try:
             changes = json.loads(e.changes) if isinstance(e.changes, str) else {}
         except ValueError:
