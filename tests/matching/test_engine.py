@@ -41,9 +41,13 @@ def test_index_equals_exhaustive(recs, picks, seed, make) -> None:
         got = engine.query(q, make=make, limit=100)
         want = engine.exhaustive_query(q, make=make, limit=100)
         assert _summary(got) == _summary(want), q
-    batch = engine.query_batch([Query(q, make=make) for q in queries], limit=100)
+    batch = engine.query_batch([Query(q, make=make) for q in queries], limit=100, widen=True)
     assert [_summary(b) for b in batch] == [
         _summary(engine.exhaustive_query(q, make=make, limit=100)) for q in queries
+    ]
+    narrow = engine.query_batch([Query(q, make=make) for q in queries], limit=100)
+    assert [_summary(b) for b in narrow] == [
+        _summary(engine.exhaustive_query(q, make=make, limit=100, widen=False)) for q in queries
     ]
 
 

@@ -26,6 +26,7 @@ def check(body: CheckRequest, db: Db, actor: CurrentActor) -> CheckResponse:
     return CheckResponse(
         candidates=[CandidateOut.of(c) for c in result.candidates],
         restricted_matches=result.restricted_matches,
+        notes=result.notes,
     )
 
 

@@ -11,6 +11,8 @@ ATTRIBUTES: tuple[str, ...] = ("make", "model", "calibre", "weapon_type")
 #: Integer cost unit: one edit. Costs are kept as integers (hundredths of an edit) so the
 #: index path and the brute-force path rank with bit-identical arithmetic.
 UNIT = 100
+#: Default wide budget (inside a make/model/calibre/type block).
+_WIDE = ((0, 0), (5, 2), (8, 3))
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,24 @@ class Costs:
     transposition: float = 1.0
     unknown: float = 1.0
     star_char: float = 0.5
+    #: A reading other than the visual one (transliteration, digraphs, ...).
+    reading: float = 0.1
+    #: A make name or model designation set aside from the query's serial.
+    set_aside: float = 0.1
 
     @cached_property
     def scaled(self) -> tuple[int, int, int, int, int]:
         """Costs as integers in hundredths of an edit (cached: used per candidate)."""
         vals = (self.lookalike, self.edit, self.transposition, self.unknown, self.star_char)
         return tuple(round(v * UNIT) for v in vals)  # type: ignore[return-value]
+
+    @property
+    def reading_units(self) -> int:
+        return round(self.reading * UNIT)
+
+    @property
+    def set_aside_units(self) -> int:
+        return round(self.set_aside * UNIT)
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,9 @@ class MatchConfig:
     costs: Costs = field(default_factory=Costs)
     model_prefixes: tuple[str, ...] = ()
     serial_weight: float = 0.75
+    #: Budget inside a block (records agreeing on every given make/model/calibre/type):
+    #: two real errors in 5–7 characters, three from 8 on.
+    wide_budget: EditBudget = field(default_factory=lambda: EditBudget(_WIDE))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +88,7 @@ class MatchConfig:
             "costs": {k: v for k, v in self.costs.__dict__.items() if k != "scaled"},
             "model_prefixes": list(self.model_prefixes),
             "serial_weight": self.serial_weight,
+            "wide_budget": [list(s) for s in self.wide_budget.steps],
         }
 
     @classmethod
@@ -80,4 +98,7 @@ class MatchConfig:
             costs=Costs(**data["costs"]),
             model_prefixes=tuple(data["model_prefixes"]),
             serial_weight=float(data["serial_weight"]),
+            wide_budget=EditBudget(tuple((int(a), int(b)) for a, b in data["wide_budget"]))
+            if "wide_budget" in data
+            else EditBudget(_WIDE),
         )

@@ -22,21 +22,16 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .blocks import BlockCache
 from .config import ATTRIBUTES, UNIT, MatchConfig
 from .delta import DeltaIndex
-from .distance import (
-    EditOp,
-    align,
-    align_known,
-    explain_ops,
-    skeleton_distance,
-    weighted_cost_units,
-)
-from .fold import Folded, fold, fold_fast, prepare_prefixes, to_skeleton
-from .hashing import deletion_variants
+from .distance import EditOp, align, align_known, explain_ops
+from .fold import fold_fast, prepare_prefixes, to_skeleton
 from .index import BaseIndex
-from .rank import Normaliser, attribute_agreement, combine, normalise, serial_score
-from .vector import QueryBatch, RecordText, TopHits, round_score, search
+from .prepare import Prepared, Reading, best_reading, prepare
+from .rank import Normaliser, attribute_agreement, normalise
+from .readings import NO_DESIGNATIONS, Designations
+from .vector import QueryBatch, RecordText, TopHits, merge_readings, round_score, search
 
 
 @dataclass(frozen=True)
@@ -64,6 +59,9 @@ class Candidate:
     explanation: tuple[str, ...]
     ops: tuple[EditOp, ...]
     attributes: Mapping[str, str | None] = field(default_factory=dict)
+    #: The query reading that matched (see ``readings``) and what it set aside.
+    reading: str = "visual"
+    set_aside: tuple[str, ...] = ()
 
 
 _LAZY = ("explanation", "ops", "attributes")
@@ -79,12 +77,13 @@ class _LazyCandidate(Candidate):
         if name not in _LAZY:
             raise AttributeError(name)
         d = self.__dict__
-        (qf, steps, qattrs, costs), base, o = d["_ctx"]
+        (qf, steps, qattrs, costs, penalty), base, o = d["_ctx"]
         attrs = d.get("attributes")
         if attrs is None:
             attrs = d["attributes"] = base.attributes(o)
         if name != "attributes":
-            _, ops = align_known(qf, d["serial"], costs, round(d["cost"] * UNIT))
+            units = round(d["cost"] * UNIT) - penalty
+            _, ops = align_known(qf, d["serial"], costs, units)
             _, attr_lines = attribute_agreement(qattrs, attrs)
             d["ops"] = tuple(ops)
             d["explanation"] = tuple(explain_ops(ops) + list(steps) + attr_lines)
@@ -113,24 +112,10 @@ def _lazy(values: dict[str, object]) -> Candidate:
     return c
 
 
-@dataclass
-class _Prepared:
-    folded: Folded
-    attrs: dict[str, str | None]
-    k: int
-    variants: set[str] = field(default_factory=set)
-
-    def ensure_variants(self) -> set[str]:
-        if not self.variants and self.folded.skeleton:
-            self.variants = deletion_variants(self.folded.skeleton, self.k)
-        return self.variants
-
-
-# key, ordinal, folded, attributes (None: fetch from base when needed), edits
-_Hit = tuple[str, int, str, dict[str, str | None] | None, int]
 RecordIn = tuple[str, ...] | Sequence[str | None]
-# rank key, key, ordinal, folded, attributes, units, edits (delta rows in the batch path)
-_Row = tuple[tuple[float, int, str], str, int, str, dict[str, str | None], int, int]
+# rank key, key, ordinal, folded, attributes, units, edits, reading index (delta and
+# block rows, merged with the base rows by rank key)
+_Row = tuple[tuple[float, int, str], str, int, str, Mapping[str, str | None] | None, int, int, int]
 _POOL_ENGINE: MatchEngine | None = None
 
 
@@ -142,13 +127,17 @@ class MatchEngine:
         base: BaseIndex | None = None,
         config: MatchConfig | None = None,
         normalisers: Mapping[str, Normaliser] | None = None,
+        designations: Designations | None = None,
     ) -> None:
         self.config = base.config if base is not None else (config or MatchConfig())
         self.base = base if base is not None else BaseIndex.build(self.config, [], [], {})
         self.delta = DeltaIndex(self.config.budget)
         self.normalisers = dict(normalisers or {})
+        #: Make names and model designations set aside from queries (query side only).
+        self.designations = designations or NO_DESIGNATIONS
         self._prefixes = prepare_prefixes(self.config.model_prefixes)
         self._skeletons: list[str] | None = None
+        self.blocks = BlockCache(self.base)
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -157,6 +146,7 @@ class MatchEngine:
         records: Iterable[RecordIn],
         config: MatchConfig | None = None,
         normalisers: Mapping[str, Normaliser] | None = None,
+        designations: Designations | None = None,
     ) -> MatchEngine:
         """Records are ``(key, serial, make, model, calibre, weapon_type)``; attributes
         may be omitted or None."""
@@ -174,14 +164,18 @@ class MatchEngine:
                 attrs[name] = [normalise({name: v}, {name: fn} if fn else {})[name] for v in values]
             else:
                 attrs[name] = [v or None for v in values]
-        return cls(BaseIndex.build(config, keys, folded, attrs), normalisers=norm)
+        base = BaseIndex.build(config, keys, folded, attrs)
+        return cls(base, normalisers=norm, designations=designations)
 
     @classmethod
     def open(
-        cls, path: str | Path, normalisers: Mapping[str, Normaliser] | None = None
+        cls,
+        path: str | Path,
+        normalisers: Mapping[str, Normaliser] | None = None,
+        designations: Designations | None = None,
     ) -> MatchEngine:
         """Open a saved index memory-mapped (pages shared between processes)."""
-        return cls(BaseIndex.open(Path(path)), normalisers=normalisers)
+        return cls(BaseIndex.open(Path(path)), normalisers=normalisers, designations=designations)
 
     def save(self, path: str | Path) -> None:
         """Persist the base; pending delta changes are merged in first."""
@@ -242,74 +236,37 @@ class MatchEngine:
         self.base = BaseIndex.build(self.config, keys, folded, attrs)
         self.delta = DeltaIndex(self.config.budget)
         self._skeletons = None
+        self.blocks = BlockCache(self.base)
 
     # -- querying ----------------------------------------------------------------------
-    def _prepare(self, q: Query) -> _Prepared:
-        f = fold(q.serial, self._prefixes)
-        budget = self.config.budget
-        k = budget.max if f.has_star else budget.for_length(len(f.skeleton))
-        attrs = normalise(
-            {"make": q.make, "model": q.model, "calibre": q.calibre,
-             "weapon_type": q.weapon_type}, self.normalisers)  # fmt: skip
-        return _Prepared(f, attrs, k)
-
-    def _accept(self, p: _Prepared, skel: str) -> int | None:
-        kp = min(p.k, self.config.budget.for_length(len(skel)))
-        d = skeleton_distance(p.folded.skeleton, skel, kp)
-        return d if d <= kp else None
-
-    def _verify(self, p: _Prepared, ordinals: Iterable[int], delta: Iterable[str]) -> list[_Hit]:
-        hits: list[_Hit] = []
-        dead = self.delta.tombstones
-        for o in ordinals:
-            if o in dead:
-                continue
-            f = self.base.folded(o)
-            d = self._accept(p, to_skeleton(f))
-            if d is not None:
-                hits.append((self.base.keys.key(o), o, f, None, d))
-        for key in delta:
-            rec = self.delta.records[key]
-            d = self._accept(p, rec.skeleton)
-            if d is not None:
-                hits.append((key, -1, rec.folded, rec.attributes, d))
-        return hits
-
-    def _rank(self, p: _Prepared, hits: list[_Hit], limit: int) -> list[Candidate]:
-        c = self.config.costs.scaled
-        qf = p.folded.folded
-        use_attrs = any(v is not None for v in p.attrs.values())
-        scored = []
-        for key, o, f, attrs, d in hits:
-            units = weighted_cost_units(qf, f, c)
-            s = serial_score(units, len(qf), len(f))
-            if attrs is None and use_attrs:
-                attrs = self.base.attributes(o)
-            a = attribute_agreement(p.attrs, attrs)[0] if attrs is not None else None
-            scored.append((-combine(s, a, self.config.serial_weight), units, key, (o, f, attrs, d)))
-        scored.sort(key=lambda t: t[:3])
-        out = []
-        for neg, _, key, (o, f, attrs, d) in scored[:limit]:
-            if attrs is None:
-                attrs = self.base.attributes(o)
-            cost, ops = align(qf, f, self.config.costs)
-            _, attr_lines = attribute_agreement(p.attrs, attrs)
-            lines = explain_ops(ops) + list(p.folded.steps) + attr_lines
-            out.append(Candidate(key, o, -neg, f, cost, d, tuple(lines), tuple(ops), attrs))
-        return out
+    def _prepare(self, q: Query) -> Prepared:
+        values = {"make": q.make, "model": q.model, "calibre": q.calibre,
+                  "weapon_type": q.weapon_type}  # fmt: skip
+        return prepare(
+            self.config, self._prefixes, self.designations, self.normalisers, q.serial, values
+        )
 
     def query(self, serial: str, make: str | None = None, model: str | None = None,
               calibre: str | None = None, weapon_type: str | None = None,
-              limit: int = 10) -> list[Candidate]:  # fmt: skip
-        """Top ``limit`` records within the edit budget, best first."""
-        return self._batch([Query(serial, make, model, calibre, weapon_type)], limit)[0]
+              limit: int = 10, widen: bool = True) -> list[Candidate]:  # fmt: skip
+        """Top ``limit`` records within the edit budget, best first; with ``widen`` the
+        block of records agreeing on the given attributes is searched with the wide
+        budget."""
+        q = Query(serial, make, model, calibre, weapon_type)
+        return self._batch([q], limit, widen)[0]
 
     def query_batch(
-        self, queries: Sequence[Query | str], limit: int = 10, workers: int = 1
+        self,
+        queries: Sequence[Query | str],
+        limit: int = 10,
+        workers: int = 1,
+        widen: bool = False,
     ) -> list[list[Candidate]]:
         """Many queries at once, as one equi-join of deletion keys (see ``vector``);
         ``workers > 1`` forks processes that share the (memory-mapped) index pages and
-        send back compact arrays; candidates are built here, explanations on demand."""
+        send back compact arrays; candidates are built here, explanations on demand.
+        Readings and designations are the same as for :meth:`query`; the block scan
+        (``widen``) is off by default here (one block scan per query)."""
         qs = [Query(q) if isinstance(q, str) else q for q in queries]
         if workers > 1 and len(qs) > 1000:
             global _POOL_ENGINE
@@ -318,61 +275,82 @@ class MatchEngine:
             # Several chunks per worker: candidates of finished chunks are built here
             # while the workers search the next ones.
             step = max(1000, -(-len(qs) // (workers * 4)))
-            chunks = [(qs[i : i + step], limit) for i in range(0, len(qs), step)]
+            chunks = [(qs[i : i + step], limit, widen) for i in range(0, len(qs), step)]
             out: list[list[Candidate]] = []
             with mp.get_context("fork").Pool(workers) as pool:
-                for prepared, top, delta_rows in pool.imap(_pool_hits, chunks):
-                    out.extend(self._candidates(prepared, top, delta_rows, limit))
+                for prepared, top, extra in pool.imap(_pool_hits, chunks):
+                    out.extend(self._candidates(prepared, top, extra, limit))
             return out
-        return self._batch(qs, limit)
+        return self._batch(qs, limit, widen)
 
-    def _batch(self, qs: list[Query], limit: int) -> list[list[Candidate]]:
-        prepared, top, delta_rows = self._hits(qs, limit)
-        return self._candidates(prepared, top, delta_rows, limit)
+    def _batch(self, qs: list[Query], limit: int, widen: bool) -> list[list[Candidate]]:
+        prepared, top, extra = self._hits(qs, limit, widen)
+        return self._candidates(prepared, top, extra, limit)
 
     def _hits(
-        self, qs: list[Query], limit: int
-    ) -> tuple[list[_Prepared], TopHits, dict[int, list[_Row]]]:
+        self, qs: list[Query], limit: int, widen: bool
+    ) -> tuple[list[Prepared], TopHits, dict[int, list[_Row]]]:
         prepared = [self._prepare(q) for q in qs]
+        rows = [(i, j, r) for i, p in enumerate(prepared) for j, r in enumerate(p.readings)]
         batch = QueryBatch(
-            [p.folded.folded for p in prepared],
-            [p.folded.skeleton for p in prepared],
-            np.array([p.k for p in prepared], dtype=np.int64),
-            [p.attrs for p in prepared],
+            [r.folded for _, _, r in rows],
+            [r.skeleton for _, _, r in rows],
+            np.array([r.k for _, _, r in rows], dtype=np.int64),
+            [prepared[i].attrs for i, _, _ in rows],
+            np.array([r.penalty for _, _, r in rows], dtype=np.int64),
         )
         top = search(self.base, self.config, batch, limit, self.delta.tombstones)
-        delta_rows: dict[int, list[_Row]] = {}
-        if self.delta.records:
-            for i, p in enumerate(prepared):
-                rows = self._delta_rows(p)
-                if rows:
-                    delta_rows[i] = rows
-        return prepared, top, delta_rows
+        owner = np.array([i for i, _, _ in rows], dtype=np.int64)
+        reading = np.array([j for _, j, _ in rows], dtype=np.int64)
+        top = merge_readings(top, owner, reading, limit)
+        extra: dict[int, list[_Row]] = {}
+        for i, p in enumerate(prepared):
+            found: list[_Row] = []
+            wide = widen and p.widened
+            if self.delta.records:
+                found.extend(self._delta_rows(p, wide))
+            if wide:
+                found.extend(self._block_rows(p))
+            if found:
+                extra[i] = found
+        return prepared, top, extra
 
-    def _delta_rows(self, p: _Prepared) -> list[_Row]:
-        c = self.config.costs.scaled
-        qf = p.folded.folded
+    def _delta_rows(self, p: Prepared, wide: bool) -> list[_Row]:
+        if wide:
+            keys: Iterable[str] = list(self.delta.records)
+        else:
+            keys = set().union(*(self.delta.probe(v) for v in p.ensure_variants()))
         rows: list[_Row] = []
-        for key in self.delta.probe(p.ensure_variants()):
+        for key in sorted(keys):
             rec = self.delta.records[key]
-            d = self._accept(p, rec.skeleton)
-            if d is None:
-                continue
-            units = weighted_cost_units(qf, rec.folded, c)
-            s = serial_score(units, len(qf), len(rec.folded))
-            a = attribute_agreement(p.attrs, rec.attributes)[0]
-            score = combine(s, a, self.config.serial_weight)
-            rows.append(((-score, units, key), key, -1, rec.folded, rec.attributes, units, d))
+            inb = wide and _agrees(p.attrs, rec.attributes)
+            best = best_reading(self.config, p, rec.folded, rec.attributes, inb)
+            if best is not None:
+                (neg, units, _), j, d, _ = best
+                rows.append(((neg, units, key), key, -1, rec.folded, rec.attributes, units, d, j))
+        return rows
+
+    def _block_rows(self, p: Prepared) -> list[_Row]:
+        base = self.base
+        rows: list[_Row] = []
+        for o in self.blocks.scan(p, self.delta.tombstones):
+            f = base.folded(o)
+            best = best_reading(self.config, p, f, base.attributes(o), True)
+            if best is not None:
+                (neg, units, _), j, d, _ = best
+                key = base.keys.key(o)
+                rows.append(((neg, units, key), key, o, f, None, units, d, j))
         return rows
 
     def _candidates(
         self,
-        prepared: list[_Prepared],
+        prepared: list[Prepared],
         top: TopHits,
-        delta_rows: dict[int, list[_Row]],
+        extra: dict[int, list[_Row]],
         limit: int,
     ) -> list[list[Candidate]]:
-        """Lazy candidates from compact top rows (plus delta rows, merged by rank key)."""
+        """Lazy candidates from compact top rows (plus delta and block rows, merged by
+        rank key)."""
         base = self.base
         costs = self.config.costs
         n = len(top.ordinal)
@@ -383,56 +361,115 @@ class MatchEngine:
         costs_e = (top.units / UNIT).tolist()  # IEEE division, as units / UNIT in Python
         edits = top.edits.tolist()
         ords = top.ordinal.tolist()
+        reads = top.reading.tolist() if top.reading is not None else [0] * n
         bounds = np.searchsorted(top.owner, np.arange(len(prepared) + 1)).tolist()
         new, cls = object.__new__, _LazyCandidate
         out: list[list[Candidate]] = []
         for i, p in enumerate(prepared):
-            ctx = (p.folded.folded, p.folded.steps, p.attrs, costs)
+            ctxs = [(r.folded, p.folded.steps, p.attrs, costs, r.penalty) for r in p.readings]
             found: list[Candidate] = []
             for r in range(bounds[i], bounds[i + 1]):
                 c = new(cls)
-                o = ords[r]
+                o, j = ords[r], reads[r]
+                rd = p.readings[j]
                 c.__dict__.update(key=keys[r], ordinal=o, score=scores[r], serial=folded[r],
-                                  cost=costs_e[r], edits=edits[r], _ctx=(ctx, base, o))  # fmt: skip
+                                  cost=costs_e[r], edits=edits[r], reading=rd.name,
+                                  set_aside=rd.set_aside, _ctx=(ctxs[j], base, o))  # fmt: skip
                 found.append(c)
-            extra = delta_rows.get(i)
-            if extra:
-                found = self._merge_delta(found, extra, ctx, limit)
+            more = extra.get(i)
+            if more:
+                found = self._merge_rows(found, more, p, ctxs, limit)
             out.append(found)
         return out
 
-    @staticmethod
-    def _merge_delta(
-        found: list[Candidate], extra: list[_Row], ctx: tuple[object, ...], limit: int
+    def _merge_rows(
+        self,
+        found: list[Candidate],
+        extra: list[_Row],
+        p: Prepared,
+        ctxs: Sequence[tuple[object, ...]],
+        limit: int,
     ) -> list[Candidate]:
         rows: list[tuple[tuple[float, int, str], Candidate]] = [
             ((-c.score, round(c.cost * UNIT), c.key), c) for c in found
         ]
-        for rk, key, o, f, attrs, u, d in extra:
-            c = _lazy({"key": key, "ordinal": o, "score": -rk[0], "serial": f,
-                       "cost": u / UNIT, "edits": d, "attributes": attrs,
-                       "_ctx": (ctx, None, o)})  # fmt: skip
-            rows.append((rk, c))
+        for rk, key, o, f, attrs, u, d, j in extra:
+            values: dict[str, object] = {
+                "key": key, "ordinal": o, "score": -rk[0], "serial": f, "cost": u / UNIT,
+                "edits": d, "reading": p.readings[j].name,
+                "set_aside": p.readings[j].set_aside,
+                "_ctx": (ctxs[j], self.base if o >= 0 else None, o),
+            }  # fmt: skip
+            if attrs is not None:
+                values["attributes"] = attrs
+            rows.append((rk, _lazy(values)))
         rows.sort(key=lambda t: t[0])
-        return [c for _, c in rows[:limit]]
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for _, c in rows:
+            if c.key not in seen:
+                seen.add(c.key)
+                out.append(c)
+                if len(out) == limit:
+                    break
+        return out
 
     def exhaustive_query(self, serial: str, make: str | None = None, model: str | None = None,
                          calibre: str | None = None, weapon_type: str | None = None,
-                         limit: int = 10) -> list[Candidate]:  # fmt: skip
+                         limit: int = 10, widen: bool = True) -> list[Candidate]:  # fmt: skip
         """Brute-force reference: same acceptance and ranking over every live record."""
         p = self._prepare(Query(serial, make, model, calibre, weapon_type))
-        if not p.folded.skeleton:
+        if not p.readings:
             return []
+        wide = widen and p.widened
         if self._skeletons is None:
             self._skeletons = [to_skeleton(f) for f in self.base.all_folded()]
-        dists = process.cdist([p.folded.skeleton], self._skeletons, scorer=OSA.distance,
-                              score_cutoff=p.k, dtype=np.int32)[0]  # fmt: skip
-        ords = [int(o) for o in np.flatnonzero(dists <= p.k)]
-        return self._rank(p, self._verify(p, ords, list(self.delta.records)), limit)
+        near: set[int] = set()
+        for r in p.readings:
+            cut = r.wide if wide else r.k
+            dists = process.cdist([r.skeleton], self._skeletons, scorer=OSA.distance,
+                                  score_cutoff=cut, dtype=np.int32)[0]  # fmt: skip
+            near.update(np.flatnonzero(dists <= cut).tolist())
+        base, dead = self.base, self.delta.tombstones
+        scored = []
+        for o in sorted(near - dead):
+            f, attrs = base.folded(o), base.attributes(o)
+            best = best_reading(self.config, p, f, attrs, wide and _agrees(p.attrs, attrs))
+            if best is not None:
+                scored.append((best, base.keys.key(o), o, f, attrs))
+        for key, rec in self.delta.records.items():
+            inb = wide and _agrees(p.attrs, rec.attributes)
+            best = best_reading(self.config, p, rec.folded, rec.attributes, inb)
+            if best is not None:
+                scored.append((best, key, -1, rec.folded, rec.attributes))
+        scored.sort(key=lambda t: (t[0][0][0], t[0][0][1], t[1]))
+        return [self._full(p, *row) for row in scored[:limit]]
+
+    def _full(
+        self,
+        p: Prepared,
+        best: tuple[tuple[float, int, int], int, int, int],
+        key: str,
+        o: int,
+        f: str,
+        attrs: Mapping[str, str | None],
+    ) -> Candidate:
+        (neg, units, _), j, d, _ = best
+        r: Reading = p.readings[j]
+        _, ops = align(r.folded, f, self.config.costs)
+        _, attr_lines = attribute_agreement(p.attrs, attrs)
+        lines = explain_ops(ops) + list(p.folded.steps) + attr_lines
+        return Candidate(key, o, -neg, f, units / UNIT, d, tuple(lines), tuple(ops), attrs,
+                         r.name, r.set_aside)  # fmt: skip
+
+
+def _agrees(q: Mapping[str, str | None], rec: Mapping[str, str | None]) -> bool:
+    """The record is in the query's block: it has every given attribute, equal."""
+    return all(rec.get(k) == v for k, v in q.items() if v is not None)
 
 
 def _pool_hits(
-    args: tuple[list[Query], int],
-) -> tuple[list[_Prepared], TopHits, dict[int, list[_Row]]]:
+    args: tuple[list[Query], int, bool],
+) -> tuple[list[Prepared], TopHits, dict[int, list[_Row]]]:
     assert _POOL_ENGINE is not None
     return _POOL_ENGINE._hits(*args)

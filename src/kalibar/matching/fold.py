@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .readings import PHONETIC, VISUAL, VISUAL_TABLE
+
 UNKNOWN = "?"
 STAR = "*"
 
@@ -41,19 +43,22 @@ LOOKALIKE_CLASSES: dict[str, str] = {
     "O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6",
 }  # fmt: skip
 
-SEPARATORS = " \t\n\r-/._,:;#'\"\u00a0\u2013\u2014"
+SEPARATORS = " \t\n\r-/._,:;#'\"()\u00a0\u2013\u2014№"
 
-#: Prefixes people write before the serial itself. Those ending in punctuation are always
-#: stripped; bare words (SN, SER, NO, ...) only when a separator follows, because "SN123"
-#: may well be a real serial.
-_PREFIX_RE = re.compile(
-    r"^\s*(?:S\s*/\s*N|SERIAL(?:\s*NO)?|SER|SN|NO|NR|BR|БР|№)"
-    r"(?:\s*[.:#№-]+\s*|\s+)",
+#: Labels people write before the serial itself: regional (s.br., ser. br., serijski broj,
+#: сер. бр., бр., fab. br.) and international (No., Nr., №, SN, S/N, Ser. No., Serial,
+#: Fab. Nr.). A label is stripped when punctuation or a space follows it; a bare word
+#: glued to the serial ("SN123") stays, because it may well be part of the serial.
+_LABEL = (
+    r"(?:S\s*/\s*N|SERIAL(?:\s*(?:NO|NR|NUMBER))?|SERIJSKI\s*BROJ|СЕРИЈСКИ\s*БРОЈ"
+    r"|SER\s*\.?\s*(?:BR|NO|NR)|СЕР\s*\.?\s*БР|S\s*\.\s*BR|SBR|С\s*\.\s*БР"
+    r"|FAB\s*\.?\s*(?:NR|NO|BR)|ФАБ\s*\.?\s*БР|SER|SN|NO|NR|BR|БР|№|#)"
 )
+_PREFIX_RE = re.compile(r"^\s*" + _LABEL + r"(?:\s*[.:#№-]+\s*|\s+|(?<=[.№#])(?=\w))")
 
-_FOLD_TABLE: dict[int, int | None] = {}
-_FOLD_TABLE.update({ord(k): ord(v) for k, v in CYRILLIC_HOMOGLYPHS.items()})
+_FOLD_TABLE: dict[int, int | str | None] = dict(VISUAL_TABLE)
 _FOLD_TABLE.update({ord(c): None for c in SEPARATORS})
+_CLEAN_TABLE: dict[int, int | None] = {ord(c): None for c in SEPARATORS}
 _SKELETON_TABLE = {ord(k): ord(v) for k, v in LOOKALIKE_CLASSES.items()}
 _NO_STAR = {ord(STAR): None}
 
@@ -76,7 +81,7 @@ _ASCII_SEPS = "".join(c for c in SEPARATORS if c.isascii()).encode()
 _ASCII_SKEL = bytes.maketrans(
     "".join(LOOKALIKE_CLASSES).encode(), "".join(LOOKALIKE_CLASSES.values()).encode()
 )
-_PREFIX_START = "SNBБ№"  # first letters of the prefixes: S N B Б №
+_PREFIX_START = "SNBБ№FФС#"  # first letters of the labels
 
 
 def to_skeleton(folded: str) -> str:
@@ -134,13 +139,30 @@ def _strip_prefix(upper: str) -> tuple[str, str | None]:
     return upper[m.end() :], m.group(0).strip()
 
 
+def strip_labels(upper: str) -> tuple[str, tuple[str, ...]]:
+    """Upper-case serial without its leading labels (at most two: "S/N No. 123")."""
+    labels: list[str] = []
+    for _ in range(2):
+        if upper.lstrip()[:1] not in _PREFIX_START:
+            break
+        upper, label = _strip_prefix(upper)
+        if label is None:
+            break
+        labels.append(label)
+    return upper, tuple(labels)
+
+
+def clean(serial: str) -> str:
+    """Upper case, labels and separators removed, letters as written (the text every
+    reading starts from)."""
+    return strip_labels(serial.upper())[0].translate(_CLEAN_TABLE)
+
+
 def fold_fast(serial: str, model_prefixes: ModelPrefixes | None = None) -> str:
     """Folded form only (no step log): the bulk path used when building an index."""
     upper = serial.upper()
     if upper.lstrip()[:1] in _PREFIX_START:
-        upper = _strip_prefix(upper)[0]
-        if upper[:1] in _PREFIX_START:
-            upper = _strip_prefix(upper)[0]
+        upper = strip_labels(upper)[0]
     if upper.isascii():
         folded = upper.encode().translate(None, _ASCII_SEPS).decode()
     else:
@@ -151,22 +173,22 @@ def fold_fast(serial: str, model_prefixes: ModelPrefixes | None = None) -> str:
 
 
 def fold(serial: str, model_prefixes: ModelPrefixes | None = None) -> Folded:
-    """Fold ``serial`` and record each rule that changed it.
+    """Fold ``serial`` (the visual reading) and record each rule that changed it.
 
     ``model_prefixes`` must come from :func:`prepare_prefixes`; a token is stripped
     only when more characters follow it (a bare "M70" stays a serial).
     """
     steps: list[str] = []
-    upper = serial.upper()
-    for _ in range(2):
-        upper, prefix = _strip_prefix(upper)
-        if prefix is None:
-            break
-        steps.append(f"prefix {prefix!r} removed")
-    cyr = sorted({c for c in upper if c in CYRILLIC_HOMOGLYPHS})
+    upper, labels = strip_labels(serial.upper())
+    steps.extend(f"prefix {label!r} removed" for label in labels)
+    cyr = sorted({c for c in upper if c in VISUAL})
     if cyr:
-        pairs = ", ".join(f"{c}→{CYRILLIC_HOMOGLYPHS[c]}" for c in cyr)
+        pairs = ", ".join(f"{c}→{VISUAL[c]}" for c in cyr)
         steps.append(f"Cyrillic look-alike letters read as Latin ({pairs})")
+    other = sorted({c for c in upper if c in PHONETIC and c not in VISUAL})
+    if other:
+        pairs = ", ".join(f"{c}→{PHONETIC[c]}" for c in other)
+        steps.append(f"Cyrillic letters transliterated ({pairs})")
     if any(c in SEPARATORS for c in upper):
         steps.append("separators ignored")
     folded = upper.translate(_FOLD_TABLE)

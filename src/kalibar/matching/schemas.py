@@ -58,6 +58,8 @@ class CheckResponse(BaseModel):
     candidates: list[CandidateOut]
     #: Candidates the caller may not see; their owners have been notified.
     restricted_matches: int
+    #: Remarks on the search (a narrow search says what would widen it).
+    notes: list[str] = []
 
 
 class HitSideOut(BaseModel):

@@ -78,6 +78,8 @@ class CheckCandidate:
 class CheckResult:
     candidates: list[CheckCandidate] = field(default_factory=list)
     restricted_matches: int = 0
+    #: Remarks on the search itself (e.g. that it was narrow and what would widen it).
+    notes: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ query normalisation
@@ -195,11 +197,38 @@ def fold_lines(serial: str) -> list[str]:
             out.append(
                 _("Cyrillic look-alike letters read as Latin (%(pairs)s)") % {"pairs": pairs}
             )
+        elif step.startswith("Cyrillic letters transliterated"):
+            pairs = step[step.find("(") + 1 : step.rfind(")")]
+            out.append(_("Cyrillic letters transliterated (%(pairs)s)") % {"pairs": pairs})
         elif step.startswith("prefix "):
             out.append(_("prefix %(prefix)s removed") % {"prefix": step[7:].rsplit(" ", 1)[0]})
         else:
             out.append(step)
     return out
+
+
+#: How the query was read, said in a candidate's explanation (see ``matching.readings``).
+READING_LABELS = {
+    "phonetic": N_("serial read as a transliteration of Cyrillic (e.g. Р→R, Ч→C, ZH→Ž)"),
+    "digraphs": N_("serial read with transliteration digraphs (e.g. Ж→ZH, Č→CH, Х→KH)"),
+    "as_cyrillic": N_("Latin letters read as Cyrillic look-alikes and transliterated (P→Р→R)"),
+    "as_lookalike": N_(
+        "transliterated letters read as the Latin look-alikes of the Cyrillic (R→Р→P)"
+    ),
+}
+
+
+def reading_lines(c: Candidate) -> list[str]:
+    """Which reading of the serial matched and what was set aside from it."""
+    lines: list[str] = []
+    if c.reading in READING_LABELS:
+        lines.append(str(READING_LABELS[c.reading]))
+    if c.set_aside:
+        lines.append(
+            _("set aside as a make or model designation: %(parts)s")
+            % {"parts": ", ".join(c.set_aside)}
+        )
+    return lines
 
 
 def attribute_lines(q: QueryCodes, record: FirearmRecord) -> list[str]:
@@ -243,7 +272,9 @@ def attribute_lines(q: QueryCodes, record: FirearmRecord) -> list[str]:
 
 
 def explain(serial: str, q: QueryCodes, c: Candidate, record: FirearmRecord) -> list[str]:
-    return serial_lines(c.ops) + fold_lines(serial) + attribute_lines(q, record)
+    return (
+        serial_lines(c.ops) + reading_lines(c) + fold_lines(serial) + attribute_lines(q, record)
+    )
 
 
 def highlight(serial_folded: str, ops: Sequence[EditOp]) -> list[tuple[str, str]]:
@@ -269,10 +300,11 @@ def _db(session: Session) -> Engine:
 
 def engine_query(
     session: Session, *, serial: str, codes: dict[str, str | None], limit: int
-) -> list[Candidate]:
-    """Ask the index (brought up to date first) for the top ``limit`` candidates."""
+) -> tuple[list[Candidate], list[str]]:
+    """Ask the index (brought up to date first) for the top ``limit`` candidates; also
+    the notes on how wide the search was."""
     with store.reading(_db(session), session.connection()) as eng:
-        return eng.query(
+        found = eng.query(
             serial,
             codes["make"],
             codes["model"],
@@ -280,6 +312,25 @@ def engine_query(
             codes["weapon_type"],
             limit=limit,
         )
+        config = eng.config
+    notes: list[str] = []
+    if all(v is None for v in codes.values()):
+        n = len(fold(serial).skeleton)
+        k, wide = config.budget.for_length(n), config.wide_budget.for_length(n)
+        if wide > k:
+            notes.append(
+                ngettext(
+                    "Narrow search: up to %(k)d real error allowed in a serial of %(n)d "
+                    "characters. Give the make, model, calibre or type to allow "
+                    "%(wide)d among the records that agree.",
+                    "Narrow search: up to %(k)d real errors allowed in a serial of %(n)d "
+                    "characters. Give the make, model, calibre or type to allow "
+                    "%(wide)d among the records that agree.",
+                    k,
+                )
+                % {"k": k, "n": n, "wide": wide}
+            )
+    return found, notes
 
 
 def _validate(query: CheckInput) -> None:
@@ -304,9 +355,9 @@ def check(
         make=query.make, model=query.model, calibre=query.calibre, weapon_type=query.weapon_type
     )
     fetch = min(query.limit * 3 + 10, 3 * MAX_LIMIT)
-    found = engine_query(session, serial=query.serial_number, codes=q.codes, limit=fetch)
+    found, notes = engine_query(session, serial=query.serial_number, codes=q.codes, limit=fetch)
     if not found:
-        return CheckResult()
+        return CheckResult(notes=notes)
     ids = [uuid.UUID(c.key) for c in found]
     r = FirearmRecord
     live = select(r).where(r.uuid.in_(ids), r.deleted_at.is_(None))
@@ -317,7 +368,7 @@ def check(
         stmt = visible(select(r.uuid).where(r.uuid.in_(ids)), r, actor)
         seen = set(session.execute(stmt).scalars())
     codes = _agency_codes(session, {rec.owner_agency_id for rec in records.values()})
-    result = CheckResult()
+    result = CheckResult(notes=notes)
     restricted: list[FirearmRecord] = []
     for c in found:
         if len(result.candidates) >= query.limit:

@@ -57,6 +57,7 @@ class QueryBatch:
     skeleton: list[str]
     k: np.ndarray  # int64 budget per query
     attrs: list[dict[str, str | None]]
+    penalty: np.ndarray | None = None  # int64 units added to every pair (reading cost)
 
     def __len__(self) -> int:
         return len(self.folded)
@@ -71,6 +72,7 @@ class TopHits:
     score: np.ndarray  # float64, not yet rounded (see :func:`round_score`)
     units: np.ndarray  # weighted cost in hundredths of an edit
     edits: np.ndarray  # skeleton distance
+    reading: np.ndarray | None = None  # which reading of the query (after merge_readings)
 
 
 def variant_hashes_batch(skeletons: Sequence[str], ks: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -326,6 +328,8 @@ def search(
         owners, ords, d, units, rlen_f = _pairs_python(text, batch, owners, ords, cutoff, c)
     if not len(ords):
         return none
+    if batch.penalty is not None:
+        units = units + batch.penalty[owners]
     qlen_f = np.fromiter(map(len, batch.folded), dtype=np.int64, count=len(batch))[owners]
     attr = attribute_scores(base, batch.attrs, owners, ords)
     x = combined_scores(units, qlen_f, rlen_f, attr, config.serial_weight)
@@ -516,3 +520,33 @@ def _top(
     else:
         sel = np.flatnonzero(keep)
     return TopHits(owners[sel], ords[sel], x[sel], units[sel], d[sel])
+
+
+def merge_readings(top: TopHits, query: np.ndarray, reading: np.ndarray, limit: int) -> TopHits:
+    """Top rows of reading rows (``query[row]``, ``reading[row]`` of each batch row) →
+    top ``limit`` rows per query, one per record: its best reading by
+    ``(-round(score, 6), units, reading)``, ranked by ``(-round(score, 6), units,
+    ordinal)``. Exact, because a record among a query's best ``limit`` is among the best
+    ``limit`` of the reading that scores it best."""
+    q = query[top.owner]
+    rd = reading[top.owner]
+    if not len(top.owner) or not (query[1:] == query[:-1]).any():
+        # no rows, or one reading per query: the rows are final already
+        return TopHits(q, top.ordinal, top.score, top.units, top.edits, rd)
+    rounded = np.array(list(map(round_score, top.score.tolist())), dtype=np.float64)
+    order = np.lexsort((rd, top.ordinal, top.units, -rounded, q))
+    q, o = q[order], top.ordinal[order]
+    # best reading of each (query, record): first of its run in (query, ordinal) order
+    by_rec = np.lexsort((np.arange(len(order)), o, q))
+    first = np.r_[True, (q[by_rec][1:] != q[by_rec][:-1]) | (o[by_rec][1:] != o[by_rec][:-1])]
+    keep = np.zeros(len(order), dtype=bool)
+    keep[by_rec[first]] = True
+    sel = np.flatnonzero(keep)
+    qs = q[sel]
+    starts = np.flatnonzero(np.r_[True, qs[1:] != qs[:-1]]) if len(qs) else np.empty(0, np.int64)
+    rank = np.arange(len(qs)) - np.repeat(starts, np.diff(np.r_[starts, len(qs)]))
+    sel = sel[rank < limit]
+    pick = order[sel]
+    return TopHits(
+        q[sel], top.ordinal[pick], top.score[pick], top.units[pick], top.edits[pick], rd[pick]
+    )

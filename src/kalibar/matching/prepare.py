@@ -1,0 +1,129 @@
+"""A query made ready for probing: its readings, budgets and block, and the reference
+(pure Python) scoring of one query against one record, shared by the exhaustive scan and
+the block scan so both rank with the arithmetic the vectorised path reproduces.
+
+Acceptance contract (what "index == exhaustive scan" means): a record is accepted when
+some reading's skeleton is within ``min(k(len reading), k(len record))`` OSA edits of the
+record's skeleton, with ``k`` the ordinary budget — or, for a record in the query's
+block (it agrees on every make/model/calibre/type the query gives), the wide budget. Of
+the accepted readings the candidate keeps the best by ``(-score, units, reading index)``;
+``units`` include the reading's own cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .config import MatchConfig
+from .distance import skeleton_distance, weighted_cost_units
+from .fold import Folded, ModelPrefixes, clean, fold, to_skeleton
+from .hashing import deletion_variants
+from .rank import Normaliser, attribute_agreement, combine, normalise, serial_score
+from .readings import Designations, readings_of
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading the query: ``folded``/``skeleton`` as the record fold makes
+    them, ``k``/``wide`` the ordinary and in-block budgets, ``penalty`` its cost (units),
+    ``set_aside`` the designations taken off the serial for this reading."""
+
+    name: str
+    folded: str
+    skeleton: str
+    k: int
+    wide: int
+    penalty: int
+    set_aside: tuple[str, ...] = ()
+
+
+@dataclass
+class Prepared:
+    folded: Folded
+    attrs: dict[str, str | None]
+    readings: list[Reading]
+    widened: bool
+    variants: list[set[str]] = field(default_factory=list)
+
+    @property
+    def k(self) -> int:
+        return self.readings[0].k if self.readings else 0
+
+    def ensure_variants(self) -> list[set[str]]:
+        if not self.variants:
+            self.variants = [deletion_variants(r.skeleton, r.k) for r in self.readings]
+        return self.variants
+
+
+def prepare(
+    config: MatchConfig,
+    prefixes: ModelPrefixes,
+    designations: Designations,
+    normalisers: Mapping[str, Normaliser],
+    serial: str,
+    values: Mapping[str, str | None],
+) -> Prepared:
+    """Readings of ``serial`` (visual first; then the other readings; then the same for
+    the serial with a designation set aside), de-duplicated by folded text."""
+    f = fold(serial, prefixes)
+    attrs = normalise(values, normalisers)
+    widened = any(v is not None for v in attrs.values())
+    base = clean(serial)
+    alternatives = [(base, ())] + designations.split(base)
+    costs = config.costs
+    seen: set[str] = set()
+    readings: list[Reading] = []
+    for text, aside in alternatives:
+        for name, folded in readings_of(text):
+            if prefixes:
+                folded = prefixes.strip(folded)[0]
+            skel = to_skeleton(folded)
+            if not skel or folded in seen:
+                continue
+            seen.add(folded)
+            star = "*" in folded
+            k = config.budget.max if star else config.budget.for_length(len(skel))
+            wide = config.wide_budget.max if star else config.wide_budget.for_length(len(skel))
+            pen = (0 if name == "visual" else costs.reading_units) + (
+                costs.set_aside_units if aside else 0
+            )
+            readings.append(Reading(name, folded, skel, k, max(k, wide), pen, aside))
+    return Prepared(f, attrs, readings, widened)
+
+
+def accepts(config: MatchConfig, r: Reading, skel: str, in_block: bool) -> int | None:
+    """Skeleton distance when the record (skeleton ``skel``) is accepted, else None."""
+    kp = min(r.k, config.budget.for_length(len(skel)))
+    if in_block:
+        kp = max(kp, min(r.wide, config.wide_budget.for_length(len(skel))))
+    d = skeleton_distance(r.skeleton, skel, kp)
+    return d if d <= kp else None
+
+
+#: rank key, reading index, skeleton edits, weighted units (penalty included)
+Scored = tuple[tuple[float, int, int], int, int, int]
+
+
+def best_reading(
+    config: MatchConfig,
+    p: Prepared,
+    folded: str,
+    attrs: Mapping[str, str | None] | None,
+    in_block: bool,
+) -> Scored | None:
+    """The best accepted reading for a record (reference arithmetic), or None."""
+    skel = to_skeleton(folded)
+    c = config.costs.scaled
+    a = attribute_agreement(p.attrs, attrs)[0] if attrs is not None else None
+    best: Scored | None = None
+    for i, r in enumerate(p.readings):
+        d = accepts(config, r, skel, in_block)
+        if d is None:
+            continue
+        units = weighted_cost_units(r.folded, folded, c) + r.penalty
+        s = serial_score(units, len(r.folded), len(folded))
+        key = (-combine(s, a, config.serial_weight), units, i)
+        if best is None or key < best[0]:
+            best = (key, i, d, units)
+    return best
