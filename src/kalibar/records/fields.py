@@ -11,13 +11,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Any
-
-import pycountry
 
 from kalibar.i18n import _
 from kalibar.records.models import RecordStatus
+from kalibar.reference.countries import country_code
 
 #: Column order of imports and exports (header names are exact).
 COLUMNS = [
@@ -91,28 +89,16 @@ def parse_status(field: str, text: str) -> str:
     return value
 
 
-@lru_cache(maxsize=4096)
-def _country(text: str) -> str | None:
-    value = text.strip()
-    if len(value) == 2:
-        found = pycountry.countries.get(alpha_2=value.upper())
-        return found.alpha_2 if found else ("XK" if value.upper() == "XK" else None)
-    if len(value) == 3:
-        found = pycountry.countries.get(alpha_3=value.upper())
-        if found:
-            return str(found.alpha_2)
-    try:
-        return str(pycountry.countries.lookup(value).alpha_2)
-    except LookupError:
-        return None
-
-
 def parse_country(field: str, text: str) -> str | None:
     if not text.strip():
         return None
-    code = _country(text)
+    code = country_code(text)
     if code is None:
-        raise FieldError(field, _("unknown country; give an ISO code (BA) or English name"), text)
+        reason = _(
+            "unknown country; give an ISO code (BA), an English name, or a former state"
+            " (SU, YU, CS, DD)"
+        )
+        raise FieldError(field, reason, text)
     return code
 
 

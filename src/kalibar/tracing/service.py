@@ -34,6 +34,7 @@ from kalibar.i18n import N_, _
 from kalibar.records.models import RECOVERED, FirearmRecord
 from kalibar.records.references import next_references
 from kalibar.records.service import get_record
+from kalibar.reference.countries import is_historic
 from kalibar.sharing.visibility import require_owner
 from kalibar.tracing import deadlines
 from kalibar.tracing.models import (
@@ -169,7 +170,10 @@ def prefill(record: FirearmRecord) -> dict[str, Any]:
         "model": record.model,
         "calibre": record.calibre,
         "serial_number": record.serial_number,
-        "country_of_manufacture": country_of_make(record) or "",
+        # as stamped when that is a former state (SU, YU …): the request goes to its successor
+        "country_of_manufacture": record.country_of_manufacture
+        if is_historic(record.country_of_manufacture)
+        else country_of_make(record) or "",
         "year_of_manufacture": record.year_of_manufacture,
         "import_marking": record.import_marking,
         "markings": "\n".join(m for m in marks if m),

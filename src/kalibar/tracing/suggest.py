@@ -13,6 +13,7 @@ from kalibar.agencies.models import Agency
 from kalibar.i18n import _
 from kalibar.records.models import FirearmRecord
 from kalibar.reference.catalogue import active_catalogue
+from kalibar.reference.countries import country_label, is_historic, successor
 
 #: Abbreviations seen in import markings that are not ISO 3166 codes.
 MARKING_ALIASES = {
@@ -41,8 +42,7 @@ class Suggestion:
     agencies: list[str] = field(default_factory=list)
 
 
-def country_of_make(record: FirearmRecord) -> str | None:
-    """The catalogue's country for the make (or model), else what the record says."""
+def _catalogue_country(record: FirearmRecord) -> str | None:
     cat = active_catalogue()
     if record.make_code:
         if record.model_code:
@@ -52,7 +52,24 @@ def country_of_make(record: FirearmRecord) -> str | None:
         make = cat.make(record.make_code)
         if make is not None and make.country:
             return make.country
-    return record.country_of_manufacture or None
+    return None
+
+
+def country_of_make(record: FirearmRecord) -> str | None:
+    """Where the maker's records are. A firearm stamped with a former state (SU, YU, CS,
+    DD) goes to the successor that holds them (``reference/data/historic_states.yaml``:
+    by make, the catalogue's country, the year, or the state's default); otherwise the
+    catalogue's country for the model or make, else what the record says."""
+    listed = _catalogue_country(record)
+    stamped = record.country_of_manufacture
+    if is_historic(stamped):
+        return successor(
+            stamped,
+            make_code=record.make_code,
+            make_country=listed,
+            year=record.year_of_manufacture,
+        )
+    return listed or stamped or None
 
 
 def country_of_import(marking: str) -> str | None:
@@ -102,7 +119,15 @@ def suggest(
         out.append(Suggestion(country, reason, explanation, agencies))
 
     made = country_of_make(record)
-    add(made, "manufacture", _("country of manufacture (%(country)s)") % {"country": made})
+    stamped = record.country_of_manufacture
+    if made and is_historic(stamped):
+        why = _(
+            "made in %(state)s, a former state; %(country)s, its successor, holds the"
+            " maker's records"
+        ) % {"state": country_label(stamped), "country": country_label(made)}
+    else:
+        why = _("country of manufacture (%(country)s)") % {"country": made}
+    add(made, "manufacture", why)
     imported = country_of_import(record.import_marking)
     add(
         imported,
