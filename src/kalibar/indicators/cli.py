@@ -94,6 +94,7 @@ def sdg1642(
     console.print(_table(_("weapon type"), out.by_weapon_type))
     console.print(_table(_("context"), out.by_context))
     console.print(_table(_("agency"), out.by_agency))
+    console.print(_table(_("country of manufacture"), out.by_country_of_manufacture))
 
 
 @app.command("tracing")

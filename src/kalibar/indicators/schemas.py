@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kalibar.i18n import _
 from kalibar.indicators import sdg, tracing_stats
 from kalibar.records.labels import STATUS_LABELS, TYPE_LABELS
+from kalibar.reference.countries import country_label
 from kalibar.seizures.labels import label as seizure_label
 
 
@@ -43,6 +44,10 @@ class SdgReportOut(BaseModel):
     by_weapon_type: list[SdgCellOut]
     by_context: list[SdgCellOut]
     by_agency: list[SdgCellOut]
+    by_country_of_manufacture: list[SdgCellOut] = Field(
+        description="as stamped (former states such as SU and YU kept), named in the"
+        " request's language"
+    )
     excluded_antiques: int
 
     @classmethod
@@ -59,8 +64,17 @@ class SdgReportOut(BaseModel):
             by_weapon_type=[_cell(c, type_label(c.key)) for c in report.by_weapon_type],
             by_context=[_cell(c, context_label(c.key)) for c in report.by_context],
             by_agency=[_cell(c, c.key) for c in report.by_agency],
+            by_country_of_manufacture=[
+                _cell(c, made_label(c.key)) for c in report.by_country_of_manufacture
+            ],
             excluded_antiques=report.excluded_antiques,
         )
+
+
+def made_label(key: str) -> str:
+    if key == sdg.UNKNOWN:
+        return _("country not known")
+    return country_label(key)
 
 
 def type_label(key: str) -> str:

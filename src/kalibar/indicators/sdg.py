@@ -107,6 +107,7 @@ class SdgReport:
     by_weapon_type: list[Cell] = field(default_factory=list)
     by_context: list[Cell] = field(default_factory=list)
     by_agency: list[Cell] = field(default_factory=list)
+    by_country_of_manufacture: list[Cell] = field(default_factory=list)
 
     @property
     def ratio(self) -> float | None:
@@ -173,6 +174,7 @@ def compute(
         r.origin_established,
         r.year_of_manufacture,
         Seizure.context,
+        r.country_of_manufacture,
     )
     counts: Select[Any] = select(*cols, func.count())  # type: ignore[assignment]
     counts = counts.select_from(r).outerjoin(
@@ -184,7 +186,8 @@ def compute(
     codes = agency_codes(session)
     report = SdgReport(query=query, viewer=viewer)
     cells: dict[str, dict[str, Cell]] = defaultdict(dict)
-    for weapon_type, status, agency_id, is_established, year, context, n in session.execute(stmt):
+    rows = session.execute(stmt)
+    for weapon_type, status, agency_id, is_established, year, context, made_in, n in rows:
         count = int(n)
         if year is not None and year < ANTIQUE_BEFORE:
             report.excluded_antiques += count
@@ -196,6 +199,7 @@ def compute(
             ("type", weapon_type or UNKNOWN),
             ("context", context or status),
             ("agency", codes.get(agency_id, str(agency_id))),
+            ("made", made_in or UNKNOWN),  # as stamped: former states (SU, YU …) kept
         ):
             cell = cells[name].setdefault(key, Cell(key))
             cell.denominator += count
@@ -203,6 +207,7 @@ def compute(
     report.by_weapon_type = _ordered(cells["type"])
     report.by_context = _ordered(cells["context"])
     report.by_agency = _ordered(cells["agency"])
+    report.by_country_of_manufacture = _ordered(cells["made"])
     return report
 
 

@@ -14,7 +14,7 @@ from kalibar.agencies.service import agency_codes, list_agencies
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import N_, _
 from kalibar.indicators import charts, sdg, service, tracing_stats
-from kalibar.indicators.schemas import context_label, type_label
+from kalibar.indicators.schemas import context_label, made_label, type_label
 from kalibar.tracing.labels import RESULT_LABELS as TRACE_RESULT
 from kalibar.tracing.labels import STATUS_LABELS as TRACE_STATUS
 from kalibar.web.deps import CurrentActor, Db
@@ -94,6 +94,7 @@ def sdg_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         type_bars=charts.share_bars(report.by_weapon_type, type_label),
         context_bars=charts.share_bars(report.by_context, context_label),
         agency_bars=charts.share_bars(report.by_agency, lambda k: k, lambda k: link(agency=k)),
+        made_bars=charts.share_bars(report.by_country_of_manufacture, made_label),
         rows=rows[:DRILL_LIMIT],
         more=len(rows) > DRILL_LIMIT,
         codes=agency_codes(db),

@@ -19,6 +19,7 @@ from kalibar.records.fields import FORM_FIELDS
 from kalibar.records.models import RecordStatus
 from kalibar.records.schemas import RecordCreate, RecordOut
 from kalibar.records.suggestions import catalogue_choices, model_choices
+from kalibar.reference.countries import country_label
 from kalibar.sharing.visibility import can_edit
 from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
@@ -177,6 +178,7 @@ def _detail(
             "record": RecordOut.of(record, agency_codes(db)),
             "history": history,
             "editable": can_edit(record, actor),
+            "made_in": country_label(record.country_of_manufacture),
             **extra,
         },
         status,
