@@ -3,11 +3,13 @@
     .venv/bin/python bench/fuzz_api.py                   # 200 examples per operation and mode
     .venv/bin/python bench/fuzz_api.py --examples 25 --database postgresql+psycopg://...
 
-Builds a fresh database (SQLite in a temporary folder unless ``--database`` names an empty
-PostgreSQL database) with the migrations, catalogue, demo agencies, users and records, and
-calls every operation of ``/api/v1/openapi.json`` in process as the demo ``admin`` (bearer
-token), positive and negative cases, checks: not_a_server_error, status_code_conformance,
-content_type_conformance, response_schema_conformance. Prints the figures and each failure.
+Builds a fresh database (SQLite in a temporary folder unless ``--database`` names an
+empty PostgreSQL database) with the migrations, catalogue, demo agencies and users, 300
+records (their hits and traces) and 12 seizures, and calls every operation of
+``/api/v1/openapi.json`` in process as the demo ``admin`` (bearer token): positive and
+negative cases, then positive cases again on real object ids. Checks: not_a_server_error,
+status_code_conformance, content_type_conformance, response_schema_conformance. Prints
+each failure and the figures.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fuzz_support import fuzz  # noqa: E402
+from fuzz_support import fuzz, known_ids, populate  # noqa: E402
 
 from kalibar.auth import service as auth  # noqa: E402
 from kalibar.db.seed import upgrade_and_seed  # noqa: E402
@@ -41,9 +43,11 @@ def main() -> None:
     upgrade_and_seed(engine)
     with unit_of_work(engine) as s:
         load_demo(s)
+    populate(engine)
     with unit_of_work(engine) as s:
         raw, _token = auth.create_token(s, username=args.user)
-    report = fuzz(create_app(engine), raw, examples=args.examples)
+    ids = known_ids(engine, args.user)
+    report = fuzz(create_app(engine), raw, examples=args.examples, ids=ids)
     for failure in report.failures:
         print(failure)
     print(report.summary())

@@ -25,6 +25,29 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kalibar.auth.models import User
+from kalibar.db.base import utcnow
+from kalibar.db.session import unit_of_work
+from kalibar.demo.records import load_demo_records
+from kalibar.matching.hits import scan_created_since
+from kalibar.matching.models import Hit, Notification
+from kalibar.records.models import FirearmRecord
+from kalibar.seizures.demo import load_demo_seizures
+from kalibar.seizures.models import (
+    Entity,
+    EvidenceFile,
+    Handover,
+    Involvement,
+    ProcedureStep,
+    SeizedItem,
+    Seizure,
+)
+from kalibar.targeting.models import Declaration
+from kalibar.tracing.demo import load_demo_traces
+from kalibar.tracing.models import TraceRequest
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 CHECKS = [
@@ -72,15 +95,70 @@ def _request_line(response: Any) -> str:
     return f"{response.request.method} {response.request.url} {body!s}"
 
 
+def populate(engine: Engine, *, records: int = 300, seizures: int = 12) -> None:
+    """Demo records (with their hits and traces) and seizures, for operations on real ids."""
+    with unit_of_work(engine) as s:
+        since = utcnow()
+        load_demo_records(s, n=records, seed=3)
+        scan_created_since(s, since)
+        load_demo_traces(s)
+        load_demo_seizures(s, n=seizures, seed=3)
+
+
+def known_ids(engine: Engine, username: str) -> dict[str, list[str]]:
+    """Two ids per path parameter, of objects the agency of ``username`` owns where it can."""
+    owned = {
+        "record_id": (FirearmRecord, FirearmRecord.owner_agency_id),
+        "seizure_id": (Seizure, Seizure.owner_agency_id),
+        "entity_id": (Entity, Entity.owner_agency_id),
+        "declaration_uuid": (Declaration, Declaration.owner_agency_id),
+        "trace_id": (TraceRequest, TraceRequest.requester_agency_id),
+        "hit_id": (Hit, Hit.query_agency_id),
+        "notification_id": (Notification, Notification.agency_id),
+        "handover_id": (Handover, Handover.from_agency_id),
+    }
+    in_seizure = {
+        "item_id": SeizedItem,
+        "step_id": ProcedureStep,
+        "involvement_id": Involvement,
+        "evidence_id": EvidenceFile,
+    }
+    with Session(engine) as s:
+        user = s.execute(select(User).where(User.username == username)).scalar_one()
+        agency_id = user.agency_id
+        # Another user and agency: a change to the caller's own could lock the run out.
+        other = select(User).where(User.agency_id != agency_id).order_by(User.username).limit(1)
+        other_user = s.execute(other).scalar_one()
+        ids: dict[str, list[str]] = {
+            "username": [other_user.username],
+            "code": [other_user.agency.code],
+        }
+        for name, (model, owner) in owned.items():
+            mine = select(model.uuid).order_by(owner != agency_id, model.uuid).limit(2)
+            ids[name] = [str(u) for u in s.execute(mine).scalars()]
+        for name, model in in_seizure.items():
+            rows = (
+                select(model.uuid)
+                .join(Seizure, Seizure.uuid == model.seizure_id)
+                .order_by(Seizure.owner_agency_id != agency_id, model.uuid)
+                .limit(2)
+            )
+            ids[name] = [str(u) for u in s.execute(rows).scalars()]
+    return {name: values for name, values in ids.items() if values}
+
+
 def fuzz(
     app: Any,
     token: str,
     *,
     examples: int,
+    ids: dict[str, list[str]] | None = None,
     skip: frozenset[str] = frozenset(),
     max_failures_per_operation: int = 3,
 ) -> FuzzReport:
-    """Run every documented operation of ``app`` with ``examples`` cases per generation mode."""
+    """Run every documented operation of ``app`` with ``examples`` cases per generation mode,
+    and once more with positive cases on the real objects named in ``ids`` (DELETE takes the
+    last id of a kind, everything else the first, so a deletion does not empty the rest)."""
     schema = schemathesis.openapi.from_asgi(OPENAPI_PATH, app)
     report = FuzzReport()
     headers = {"Authorization": f"Bearer {token}"}
@@ -92,6 +170,19 @@ def fuzz(
         report.operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _fuzz_operation(operation, mode, headers, examples, report, max_failures_per_operation)
+        params = [p.name for p in operation.path_parameters]
+        if ids and params and all(p in ids for p in params):
+            pick = -1 if operation.method.upper() == "DELETE" else 0
+            fixed = {p: ids[p][pick] for p in params}
+            _fuzz_operation(
+                operation,
+                GenerationMode.POSITIVE,
+                headers,
+                examples,
+                report,
+                max_failures_per_operation,
+                path_parameters=fixed,
+            )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -103,6 +194,7 @@ def _fuzz_operation(
     examples: int,
     report: FuzzReport,
     max_failures: int,
+    path_parameters: dict[str, str] | None = None,
 ) -> None:
     seen: set[tuple[int, tuple[str, ...]]] = set()
 
@@ -110,7 +202,8 @@ def _fuzz_operation(
         if (status, titles) in seen or len(seen) >= max_failures:
             return
         seen.add((status, titles))
-        report.failures.append(Failure(operation.label, mode.value, status, list(titles), request))
+        label = f"{mode.value} on real ids" if path_parameters else mode.value
+        report.failures.append(Failure(operation.label, label, status, list(titles), request))
 
     @settings(
         max_examples=examples,
@@ -121,7 +214,7 @@ def _fuzz_operation(
         suppress_health_check=list(HealthCheck),
         print_blob=False,
     )
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     def run(case: Any) -> None:
         report.cases += 1
         try:
