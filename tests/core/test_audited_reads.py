@@ -75,9 +75,15 @@ def test_reading_and_searching_persons_is_audited(world: World) -> None:
     assert search["details"]["ids"] == [entity_id] and search["details"]["found"] == 1
 
     searches = _entries(world, "officer", "search")
-    suggested = officer.get("/api/v1/seizures/entities/suggest",
-                            params={"kind": "person", "given_names": "Petar",
-                                    "family_name": "Petrovic", "date_of_birth": "1980-05-01"})
+    suggested = officer.get(
+        "/api/v1/seizures/entities/suggest",
+        params={
+            "kind": "person",
+            "given_names": "Petar",
+            "family_name": "Petrovic",
+            "date_of_birth": "1980-05-01",
+        },
+    )
     assert suggested.status_code == 200 and suggested.json()  # fmt: skip
     [suggestion] = _new(searches, _entries(world, "officer", "search"))
     assert suggestion["details"]["suggest"] == "person"

@@ -122,6 +122,7 @@ def test_a_hidden_item_is_as_absent_as_a_missing_one(world: World) -> None:
         absent = getattr(serbia, method)(f"{API}/items/{missing}/custody", **extra)
         assert hidden.status_code == absent.status_code == 404
         assert seizure_id not in hidden.text
-        assert hidden.json()["error"]["message"].replace(item_id, missing) == (
-            absent.json()["error"]["message"]
+        assert (
+            hidden.json()["error"]["message"].replace(item_id, missing)
+            == (absent.json()["error"]["message"])
         )

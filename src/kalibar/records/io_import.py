@@ -6,7 +6,8 @@ to the import, else the row's ``reporting_agency``; ``owner_country`` is that ag
 country and the distribution is national. A ``record_id`` that already exists updates
 that record, if the row's owner agency owns it (``sharing.visibility`` semantics, through
 ``service.update_record`` so the audit hook records each field change); any other
-existing id is a row error. Non-administrators import only for their own agency.
+existing id is a row error. A user imports only for their own agency (administrators
+too); only the console operator imports for any agency.
 
 Modes. By default one bad row rejects the file: rows are written in chunks while they are
 valid, writing stops at the first bad row, the rest is still validated so the report is
@@ -113,7 +114,10 @@ def import_records(
     ``parallel``: validate in a second process (default: for large files on 2+ cores).
     ``limits``: the file limits (default: the configured ones, ``KALIBAR_IMPORT_*``).
     """
-    if not actor.is_admin:
+    if actor.user_id is not None or not actor.is_admin:
+        # A person imports for their own agency only, administrators included (the one
+        # ownership rule: no role changes another agency's records); the console operator
+        # (CLI, demo loader, no user account) loads for any agency.
         if actor.agency_id is None:
             raise Forbidden(_("Only a member of an agency can record firearms."))
         if agency_code and agency_code != actor.agency_code:
