@@ -117,7 +117,7 @@ BAD_CELLS = [
     ("country_of_manufacture", "Atlantis", {}),
     ("year_of_manufacture", "1700", {}),
     ("year_of_manufacture", "nineteen", {}),
-    ("event_date", "01.03.2024", {}),
+    ("event_date", "31.02.2024", {}),  # no such day (01.03.2024 is accepted)
     ("event_date", "2999-01-01", {}),
     ("serial_number", "X" * 81, {}),
     ("reporting_agency", "XX-NOPE", {}),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kalibar.audit.service import AuditFilter, list_entries
-from kalibar.web.deps import AdminActor, Db
+from kalibar.dates import DateError, parse_day
+from kalibar.web.deps import AuditActor, Db
 from kalibar.web.templating import render
 
 router = APIRouter(prefix="/admin/audit", include_in_schema=False)
@@ -20,8 +21,8 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
     if not value:
         return None
     try:
-        d = date.fromisoformat(value)
-    except ValueError:
+        d = parse_day(value)
+    except DateError:
         return None
     if end:
         d += timedelta(days=1)  # "until" includes the whole day
@@ -32,7 +33,7 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
 def audit_page(
     request: Request,
     db: Db,
-    actor: AdminActor,
+    actor: AuditActor,
     user: str = "",
     agency: str = "",
     action: str = "",

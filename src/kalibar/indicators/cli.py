@@ -10,12 +10,13 @@ may see, narrowed to records owned in the country). ``--owner`` narrows to one o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 import typer
 from rich.table import Table
 
 from kalibar.cli_support import command_session, console, handle_errors, operator_actor
+from kalibar.dates import DateError, parse_day
 from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.indicators import charts, sdg, service, tracing_stats
@@ -23,27 +24,25 @@ from kalibar.indicators.schemas import SdgCellOut, SdgReportOut, TracingStatsOut
 
 app = typer.Typer(help="Indicators: SDG 16.4.2, tracing statistics.", no_args_is_help=True)
 
-FROM = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default 1 January).")
+FROM = typer.Option(None, "--from", help="First day, 31.12.2025 or 2025-12-31 (default 1 January).")
 TO = typer.Option(None, "--to", help="Last day, included (default today).")
 AS_JSON = typer.Option(False, "--json", help="Print JSON (the API's shape).")
 
 
-def _day(value: str | None, field: str) -> datetime | None:
+def _day(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise Invalid(_("Give a date as YYYY-MM-DD."), [{"field": field, "value": value}]) from exc
+        return parse_day(value)
+    except DateError as exc:
+        raise Invalid(exc.message, [{"field": field, "value": value}]) from exc
 
 
 def _query(
     date_from: str | None, date_to: str | None, country: str | None, owner: str | None
 ) -> sdg.SdgQuery:
     start, end = _day(date_from, "from"), _day(date_to, "to")
-    return sdg.make_query(
-        start.date() if start else None, end.date() if end else None, country, owner
-    )
+    return sdg.make_query(start, end, country, owner)
 
 
 def _table(title: str, cells: list[SdgCellOut]) -> Table:

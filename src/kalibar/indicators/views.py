@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from kalibar.agencies.service import agency_codes, list_agencies
+from kalibar.dates import DateError, parse_day
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import N_, _
 from kalibar.indicators import charts, sdg, service, tracing_stats
@@ -29,9 +30,9 @@ def _date(value: str, field: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[field] = _("Give a date as YYYY-MM-DD.")
+        return parse_day(value)
+    except DateError as exc:
+        errors[field] = exc.message
         return None
 
 

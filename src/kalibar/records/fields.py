@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from kalibar.dates import DateError, parse_day
 from kalibar.i18n import _
 from kalibar.records.models import RecordStatus
 from kalibar.reference.countries import country_code
@@ -114,13 +115,15 @@ def parse_year(field: str, text: str) -> int | None:
     return year
 
 
-def parse_date(field: str, text: str) -> date | None:
+def parse_date(field: str, text: str, *, regional: bool = True) -> date | None:
+    """A date as the region writes it (31.12.2025.) or ISO 8601; ``regional=False``: ISO
+    only (the API). See :mod:`kalibar.dates`."""
     if not text.strip():
         return None
     try:
-        value = date.fromisoformat(text.strip()[:10])
-    except ValueError as exc:
-        raise FieldError(field, _("not an ISO 8601 date (YYYY-MM-DD)"), text) from exc
+        value = parse_day(text, regional=regional)
+    except DateError as exc:
+        raise FieldError(field, exc.message, text) from exc
     if value > datetime.now(UTC).date():
         raise FieldError(field, _("date is in the future"), text)
     return value

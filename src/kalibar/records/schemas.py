@@ -31,11 +31,19 @@ VALIDATED = (
 )
 
 
+#: Validation context of the HTML form: dates may be written the region's way (31.12.2025.);
+#: without it (the API) dates are ISO 8601 only.
+REGIONAL_DATES = {"regional_dates": True}
+
+
 def _shared_rules(value: Any, info: Any) -> Any:
     """Run the shared field parser; pydantic turns its error into a 422 detail."""
     if value is None:
         return None
     try:
+        if info.field_name == "event_date":
+            regional = bool((info.context or {}).get("regional_dates"))
+            return fields.parse_date(info.field_name, str(value), regional=regional)
         return fields.PARSERS.get(info.field_name, fields.parse_text)(info.field_name, str(value))
     except fields.FieldError as exc:
         raise ValueError(exc.message) from exc

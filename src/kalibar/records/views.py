@@ -17,7 +17,7 @@ from kalibar.errors import Conflict, KalibarError
 from kalibar.records import service
 from kalibar.records.fields import FORM_FIELDS
 from kalibar.records.models import RecordStatus
-from kalibar.records.schemas import RecordCreate, RecordOut
+from kalibar.records.schemas import REGIONAL_DATES, RecordCreate, RecordOut
 from kalibar.records.suggestions import catalogue_choices, model_choices
 from kalibar.reference.countries import country_label
 from kalibar.sharing.visibility import can_edit
@@ -84,7 +84,7 @@ def _validate(values: dict[str, Any]) -> tuple[RecordCreate | None, dict[str, st
     ):
         payload[key] = values.get(key, "")
     try:
-        return RecordCreate.model_validate(payload), {}
+        return RecordCreate.model_validate(payload, context=REGIONAL_DATES), {}
     except ValidationError as exc:
         return None, {
             str(e["loc"][0]): str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()
