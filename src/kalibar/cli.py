@@ -37,13 +37,20 @@ app.command("match")(matching_cli.match)
 app.add_typer(matching_cli.index_app, name="index")
 
 
+#: Connections waiting to be accepted (uvicorn's default, said out loud).
+BACKLOG = 2048
+
+
 @app.command()
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default KALIBAR_HOST)."),
     port: int = typer.Option(None, help="Port (default KALIBAR_PORT)."),
-    workers: int = typer.Option(1, help="Worker processes."),
+    workers: int = typer.Option(None, help="Worker processes (default KALIBAR_WORKERS)."),
 ) -> None:
     """Serve the web UI and the API."""
+    # Requests beyond what the workers' threads can run wait in the listen backlog and in
+    # the thread pool; none is refused for load (no concurrency limit). Writers then queue
+    # on the database's write lock (docs/operations.md, "Concurrent writers").
     import uvicorn
 
     settings = get_settings()
@@ -52,8 +59,9 @@ def serve(
         "kalibar.web.asgi:app",
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers,
+        workers=workers or settings.workers,
         proxy_headers=False,
+        backlog=BACKLOG,
     )
 
 

@@ -34,6 +34,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from kalibar.audit.chain import canonical_json
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
+from kalibar.db.session import lock_for_writing
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import _
 from kalibar.seizures import vocabulary
@@ -121,7 +122,8 @@ def verify_custody(events: Sequence[CustodyEvent]) -> list[str]:
 
 def _item(session: Session, item_id: uuid.UUID, *, lock: bool = False) -> SeizedItem:
     stmt = select(SeizedItem).where(SeizedItem.uuid == item_id)
-    if lock:  # appends to one item queue up (PostgreSQL; SQLite serialises writers anyway)
+    if lock:  # appends queue up: the next sequence is read under the write lock
+        lock_for_writing(session)
         stmt = stmt.with_for_update()
     found = session.execute(stmt).scalar_one_or_none()
     if found is None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, object_session
 
 from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
+from kalibar.db.session import lock_for_writing
 from kalibar.errors import Invalid, NotFound
 from kalibar.i18n import LANGUAGES, _
 from kalibar.reference.script import to_cyrillic
@@ -369,6 +370,7 @@ def save_template(
         )
     row = session.get(ProcedureTemplate, code)
     if row is None:
+        lock_for_writing(session)  # the next position is read under the write lock
         last = session.execute(select(func.max(ProcedureTemplate.position))).scalar()
         row = ProcedureTemplate(code=code, position=int(last or 0) + 1, body=body)
         session.add(row)

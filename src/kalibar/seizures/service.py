@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from kalibar.audit.service import history_of, log_event
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
+from kalibar.db.session import lock_for_writing
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import _
 from kalibar.ids import uuid7
@@ -344,6 +345,7 @@ def _add_item(session: Session, actor: Actor, seizure: Seizure, data: ItemData) 
     """Write an already validated item."""
     refresh_catalogue(session)
     session.flush()
+    lock_for_writing(session)  # the next position is read under the write lock
     last = session.execute(
         select(func.max(SeizedItem.position)).where(SeizedItem.seizure_id == seizure.uuid)
     ).scalar()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
+from kalibar.db.session import lock_for_writing
 from kalibar.errors import Forbidden, Invalid, NotFound
 from kalibar.files import save_upload
 from kalibar.i18n import _
@@ -108,6 +109,7 @@ def save(session: Session, *, actor: Actor, text: str) -> RuleSet:
     """Validate ``text`` and store it as the agency's next version (not active)."""
     agency_id = _agency(actor)
     rules = check(text)
+    lock_for_writing(session)  # the next version is read under the write lock
     top = session.execute(
         select(func.max(RuleSet.version)).where(RuleSet.agency_id == agency_id)
     ).scalar_one()
