@@ -37,6 +37,7 @@ import codecs
 import csv
 import hashlib
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -255,12 +256,25 @@ def _csv_rows(table: Table) -> Iterator[Row]:
                     continue
                 yield number, {h: unguard(c) for h, c in zip(header, cells, strict=False)}
         except UnicodeDecodeError as exc:
+            number = _undecodable_line(table.path, table.encoding) or number
             raise Invalid(
                 _("Row %(row)d is not in the encoding %(encoding)s; give --encoding.")
                 % {"row": number, "encoding": table.encoding},
                 [{"row": number, "column": "", "value": "", "field": "encoding",
                   "reason": str(exc)[:200]}],
             ) from exc  # fmt: skip
+
+
+def _undecodable_line(path: Path, encoding: str) -> int | None:
+    """The first line of ``path`` that does not decode (the text reader decodes blocks
+    ahead of the row it returns, so its position does not say which row failed)."""
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return None
 
 
 def _long_cell(header: list[str], cells: list[str], max_chars: int) -> dict[str, str] | None:
@@ -336,11 +350,29 @@ def _not_xlsx(name: str, exc: Exception) -> Invalid:
     )
 
 
+_LOADING = threading.Lock()
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
+
+
+def _skip_size(self: Any) -> None:
+    """Stands in for ``ReadOnlyWorksheet._get_size`` while a workbook is loaded."""
+
+
 def _workbook(path: Path, name: str) -> Any:
+    """The workbook, read only. openpyxl looks for a sheet's ``<dimension>`` by parsing the
+    whole sheet when it has none (16 s for a million rows, twice per import); rows are
+    read without dimensions anyway (``reset_dimensions``), so that scan is skipped."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        with _LOADING:
+            original = ReadOnlyWorksheet._get_size
+            ReadOnlyWorksheet._get_size = _skip_size
+            try:
+                wb = load_workbook(path, read_only=True, data_only=True)
+            finally:
+                ReadOnlyWorksheet._get_size = original
         if not wb.worksheets:
             raise ValueError("no worksheet")
     except KalibarError:
@@ -348,6 +380,15 @@ def _workbook(path: Path, name: str) -> Any:
     except Exception as exc:  # noqa: BLE001 - a third-party parser on untrusted bytes
         raise _not_xlsx(name, exc) from exc
     return wb
+
+
+def _declared_rows(wb: Any) -> int:
+    """Data rows the first sheet declares (its ``<dimension>``, near the start), else 0."""
+    ws = wb.worksheets[0]
+    with ws._get_source() as src:
+        head = src.read(1 << 16)
+    found = _DIMENSION.search(head)
+    return max(int(found.group(1)) - 1, 0) if found else 0
 
 
 def open_xlsx(path: Path, *, name: str, limits: FileLimits | None = None) -> Table:
@@ -359,8 +400,8 @@ def open_xlsx(path: Path, *, name: str, limits: FileLimits | None = None) -> Tab
             digest.update(block)
     wb = _workbook(path, name)
     try:
+        total = _declared_rows(wb)
         ws = wb.worksheets[0]
-        total = max((ws.max_row or 1) - 1, 0)
         ws.reset_dimensions()  # rows as wide as their cells, not as the sheet claims
         first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
         header = trim_header([cell_text(v) for v in first[: lim.columns + 1]])
