@@ -1,4 +1,4 @@
-"""``/api/v1/audit`` (administrators)."""
+"""``/api/v1/audit`` (administrators, with need-to-know; auditors)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from kalibar.audit.schemas import AuditEntryOut
 from kalibar.audit.service import AuditFilter, list_entries
 from kalibar.bounds import Moment, RowId
-from kalibar.web.deps import AdminActor, Db
+from kalibar.web.deps import AuditActor, Db
 
 router = APIRouter(tags=["audit"])
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["audit"])
 @router.get("/audit", response_model=list[AuditEntryOut])
 def audit_entries(
     db: Db,
-    actor: AdminActor,
+    actor: AuditActor,
     user: str | None = None,
     agency: str | None = None,
     action: str | None = None,

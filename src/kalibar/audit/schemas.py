@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from kalibar.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from kalibar.audit.service import AuditRow
 
 
 class AuditEntryOut(BaseModel):
@@ -22,9 +25,11 @@ class AuditEntryOut(BaseModel):
     changes: dict[str, Any]
     request_id: str
     hash: str
+    #: True when the viewer's agency may not see the object: its id and fields are withheld.
+    redacted: bool = False
 
     @classmethod
-    def of(cls, e: AuditEntry) -> AuditEntryOut:
+    def of(cls, e: AuditEntry | AuditRow) -> AuditEntryOut:
         return cls(
             seq=e.seq,
             at=e.at,
@@ -36,4 +41,5 @@ class AuditEntryOut(BaseModel):
             changes=json.loads(e.changes),
             request_id=e.request_id,
             hash=e.hash,
+            redacted=getattr(e, "redacted", False),
         )

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from kalibar.audit import scope
 from kalibar.audit.chain import Event, Problem, append, verify
 from kalibar.audit.keys import current_key
 from kalibar.audit.models import AuditEntry
@@ -55,6 +56,37 @@ class AuditFilter:
     until: datetime | None = None
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    """An entry as a viewer may read it: ``redacted`` rows keep when, who, which agency and
+    what kind of action on what kind of object, without the object and its fields."""
+
+    seq: int
+    at: datetime
+    actor: str
+    agency: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: str
+    request_id: str
+    hash: str
+    redacted: bool = False
+
+    @classmethod
+    def of(cls, e: AuditEntry, *, redacted: bool) -> AuditRow:
+        if redacted:
+            return cls(e.seq, e.at, e.actor, e.agency, e.action, e.object_type, "", "{}",
+                       e.request_id, "", True)  # fmt: skip
+        return cls(e.seq, e.at, e.actor, e.agency, e.action, e.object_type, e.object_id,
+                   e.changes, e.request_id, e.hash)  # fmt: skip
+
+
+def may_browse(actor: Actor) -> bool:
+    """Administrators (need-to-know applies) and auditors (the whole trail)."""
+    return actor.has_role("admin", scope.AUDITOR)
+
+
 def list_entries(
     session: Session,
     *,
@@ -62,10 +94,12 @@ def list_entries(
     filters: AuditFilter,
     limit: int = 100,
     before_seq: int | None = None,
-) -> list[AuditEntry]:
-    """Newest first, keyset-paged by ``before_seq``. Admins only."""
-    if not actor.is_admin:
-        raise Forbidden(_("Only administrators may browse the audit trail."))
+) -> list[AuditRow]:
+    """Newest first, keyset-paged by ``before_seq``; need-to-know applies (``scope``):
+    entries about objects the viewer's agency may not see are redacted — and left out
+    when asked for by object id, which would otherwise confirm the object exists."""
+    if not may_browse(actor):
+        raise Forbidden(_("Only administrators and auditors may browse the audit trail."))
     stmt = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
     conditions = {
         AuditEntry.actor: filters.actor,
@@ -83,7 +117,12 @@ def list_entries(
         stmt = stmt.where(AuditEntry.at < filters.until)
     if before_seq:
         stmt = stmt.where(AuditEntry.seq < before_seq)
-    return list(session.execute(stmt).scalars())
+    entries = list(session.execute(stmt).scalars())
+    full = scope.full_view(session, actor, entries)
+    rows = [AuditRow.of(e, redacted=e.seq not in full) for e in entries]
+    if filters.object_id:
+        rows = [r for r in rows if not r.redacted]
+    return rows
 
 
 def history_of(session: Session, *, object_id: str) -> list[AuditEntry]:

@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
     analyst = "analyst"
     focal_point = "focal_point"
     admin = "admin"
+    #: Reads the whole audit trail (platform-wide oversight); nothing else comes with it.
+    auditor = "auditor"
 
 
 class User(Audited, Timestamped, Base):

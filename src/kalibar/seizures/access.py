@@ -10,9 +10,11 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from kalibar.audit.scope import Resolver, parent_resolver
 from kalibar.auth.actor import Actor
 from kalibar.errors import NotFound
 from kalibar.seizures.models import (
+    CustodyEvent,
     EvidenceFile,
     Handover,
     Involvement,
@@ -53,3 +55,9 @@ def editable_part(
     part, seizure = visible_part(session, actor, model, part_id)
     require_owner(seizure, actor, message)
     return part, seizure
+
+
+def audit_scopes() -> dict[str, Resolver]:
+    """The parts of a seizure are as visible in the audit trail as the seizure itself."""
+    parts = (SeizedItem, ProcedureStep, CustodyEvent, EvidenceFile, Involvement, Handover)
+    return {m.__name__: parent_resolver(m.seizure_id, Seizure) for m in parts}

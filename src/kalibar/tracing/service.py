@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kalibar.agencies.models import Agency
+from kalibar.audit.scope import Resolver
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.auth.models import User
@@ -78,6 +79,24 @@ def get_trace(
     if found is None:
         raise NotFound("TraceRequest", str(trace_id))
     return found
+
+
+def audit_scopes() -> dict[str, Resolver]:
+    """A request and its thread are as visible in the audit trail as in the queues."""
+
+    def requests(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        stmt = select(TraceRequest.uuid).where(TraceRequest.uuid.in_(ids), visible_clause(actor))
+        return set(session.execute(stmt).scalars())
+
+    def messages(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        stmt = (
+            select(TraceMessage.uuid)
+            .join(TraceRequest, TraceRequest.uuid == TraceMessage.request_id)
+            .where(TraceMessage.uuid.in_(ids), visible_clause(actor))
+        )
+        return set(session.execute(stmt).scalars())
+
+    return {"TraceRequest": requests, "TraceMessage": messages}
 
 
 def is_requester(t: TraceRequest, actor: Actor) -> bool:

@@ -43,6 +43,7 @@ from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
 from kalibar.web import busy, errors, home
+from kalibar.web import scopes as audit_scopes
 from kalibar.web.body_limit import BodyLimitMiddleware
 from kalibar.web.context import RequestContextMiddleware
 from kalibar.web.openapi import API_ERROR_RESPONSES
@@ -91,6 +92,7 @@ TEMPLATE_GLOBALS = [RECORD_LABELS, TRACING_LABELS, SEIZURE_LABELS]
 def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     """Build the ASGI app on ``engine`` (default: the configured database)."""
     audit_hooks.install()
+    audit_scopes.install()
     app = FastAPI(
         title="Kalibar",
         version=__version__,

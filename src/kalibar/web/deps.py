@@ -26,6 +26,10 @@ def get_db(request: Request) -> Iterator[Session]:
     session = new_session(request.app.state.engine)
     session.info["request_id"] = request.state.request_id
     try:
+        import os as _os  # EXPERIMENT-TEMP
+        if _os.environ.get("KB_EXP_EARLY") and request.method in UNSAFE:  # EXPERIMENT-TEMP
+            from kalibar.db.session import lock_for_writing  # EXPERIMENT-TEMP
+            lock_for_writing(session)  # EXPERIMENT-TEMP
         yield session
         session.commit()
     except BaseException:
@@ -125,3 +129,15 @@ def admin_actor(actor: CurrentActor) -> Actor:
 
 
 AdminActor = Annotated[Actor, Depends(admin_actor)]
+
+
+def audit_actor(actor: CurrentActor) -> Actor:
+    """Who may browse the audit trail: administrators (need-to-know) and auditors."""
+    from kalibar.audit.service import may_browse
+
+    if not may_browse(actor):
+        raise Forbidden(_("Administrator or auditor role required."))
+    return actor
+
+
+AuditActor = Annotated[Actor, Depends(audit_actor)]
