@@ -26,10 +26,6 @@ def get_db(request: Request) -> Iterator[Session]:
     session = new_session(request.app.state.engine)
     session.info["request_id"] = request.state.request_id
     try:
-        import os as _os  # EXPERIMENT-TEMP
-        if _os.environ.get("KB_EXP_EARLY") and request.method in UNSAFE:  # EXPERIMENT-TEMP
-            from kalibar.db.session import lock_for_writing  # EXPERIMENT-TEMP
-            lock_for_writing(session)  # EXPERIMENT-TEMP
         yield session
         session.commit()
     except BaseException:
