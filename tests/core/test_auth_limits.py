@@ -358,3 +358,35 @@ def test_private_answers_are_not_stored_but_static_assets_cache(world: World) ->
     assert bearer.get("/api/v1/nothing-here").headers["cache-control"] == "no-store"
     static = client.get("/static/kalibar.css")
     assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
+
+
+def test_parallel_wrong_passwords_against_a_real_server(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The same race against ``kalibar serve`` (uvicorn, its own thread pool): 24 clients
+    released together with wrong passwords; no more than the limit are checked."""
+    import re
+
+    import httpx
+    import write_load
+
+    limit = get_settings().login_max_failures
+    url = world.engine.url.render_as_string(hide_password=False)
+    with write_load.serve(url, tmp_path, tmp_path / "server.log") as base_url:
+        clients = [httpx.Client(base_url=base_url, timeout=60) for _ in range(24)]
+        tokens = []
+        for c in clients:
+            match = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
+            assert match
+            tokens.append(match.group(1))
+
+        def attempt(i: int) -> int:
+            data = {"username": "officer", "password": f"wrong-{i}", "csrf_token": tokens[i]}
+            return clients[i].post("/login", data=data).status_code
+
+        try:
+            statuses = _parallel(24, attempt)
+        finally:
+            for c in clients:
+                c.close()
+    assert statuses == Counter({401: limit, 429: 24 - limit}), write_load.tail(
+        tmp_path / "server.log"
+    )
