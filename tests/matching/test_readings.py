@@ -6,9 +6,12 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
 from kalibar.matching import Candidate, MatchConfig, MatchEngine, Query, fold
+from kalibar.matching.blocks import neighbour_codes, neighbours
 from kalibar.matching.fold import clean
+from kalibar.matching.hashing import encode
 from kalibar.matching.readings import Designations, readings_of
 from kalibar.reference.designations import catalogue_designations
 
@@ -170,12 +173,14 @@ def _summary(cands: list[Candidate]) -> list[tuple[str, float, float, int, str]]
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(recs=records, picks=st.lists(st.tuples(st.integers(0, 10**6), spacing), min_size=1,
-       max_size=5), seed=st.integers(0, 2**32), make=makes)  # fmt: skip
-def test_index_equals_exhaustive_with_readings_and_blocks(recs, picks, seed, make) -> None:
+       max_size=5), seed=st.integers(0, 2**32), make=makes, scan=st.booleans())  # fmt: skip
+def test_index_equals_exhaustive_with_readings_and_blocks(recs, picks, seed, make, scan) -> None:
     rows = [(f"r{i:03d}", s, m) for i, (s, m) in enumerate(recs) if s.strip("?")]
     if not rows:
         return
     engine = _engine(rows, designations=DESIGNATIONS)
+    if not scan:  # blocks through the index by neighbours, not scanned
+        engine.blocks.scan_max = 0
     rng = random.Random(seed)
     queries = []
     for p, prefix in picks:
@@ -193,3 +198,12 @@ def test_index_equals_exhaustive_with_readings_and_blocks(recs, picks, seed, mak
         batch = engine.query_batch([Query(q, make=make) for q in queries], limit=50, widen=widen)
         want = [engine.exhaustive_query(q, make=make, limit=50, widen=widen) for q in queries]
         assert [_summary(b) for b in batch] == [_summary(w) for w in want]
+
+
+@given(s=st.text(alphabet="0125ABX?", min_size=1, max_size=9))
+def test_neighbour_codes_are_the_one_edit_neighbours(s: str) -> None:
+    alphabet = "0129ABKX"
+    codes = neighbour_codes(s, encode([alphabet], len(alphabet))[0])
+    got = {"".join(map(chr, row.tolist())) for g in codes for row in g}
+    assert got == neighbours(s, alphabet) - {""}
+    assert all(OSA.distance(s, n) <= 1 for n in got)

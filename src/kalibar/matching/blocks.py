@@ -1,74 +1,160 @@
 """Widened search inside a block: the records that agree on every attribute the query
-gives (make, model, calibre, type) are scanned with the wide budget (two real errors in a
-5–7 character serial, three from 8 characters on).
+gives (make, model, calibre, type) are searched with the wide budget (two real errors in
+a 5–7 character serial, three from 8 characters on).
 
-A block is found with a vectorised comparison of the attribute codes and its skeletons
-are kept (a few recently used blocks), so a check scans one block with rapidfuzz's
-bit-parallel OSA (``process.cdist`` with ``score_cutoff``) — exact by construction.
+Exact through the ordinary index, by one step of neighbours: if a record is ``e`` OSA
+edits from the query, applying one edit of an optimal script gives a neighbour ``q'`` of
+the query (one substitution, insertion, deletion or transposition, with characters of
+the register's skeleton alphabet) that is ``e - 1`` edits from the record. The wide
+budget is one more than the ordinary one for every length where it applies, so
+``e - 1`` is within the record's own indexed deletions, and probing each neighbour's
+deletion variants (up to ``wide - 1``) finds every record within the wide budget. The
+probe returns records of every make; the block's codes filter them before the exact
+check. A small block (up to :data:`SCAN_MAX` records) is instead scanned directly
+(rapidfuzz ``process.cdist`` with ``score_cutoff``), which is exact by construction.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .fold import _ASCII_SKEL, to_skeleton
+from .hashing import encode, variant_hashes
 from .index import BaseIndex
 from .prepare import Prepared
 
-_KEEP = 8
+#: Blocks up to this many records are scanned directly (bit-parallel OSA, ~30 ns a
+#: record); larger ones go through the index by neighbours.
+SCAN_MAX = 50_000
+_KEEP = 16
+
+
+def neighbours(s: str, alphabet: str) -> set[str]:
+    """Every string one OSA edit from ``s`` over ``alphabet`` (plus ``s`` itself); the
+    reference for :func:`neighbour_codes`."""
+    out = {s}
+    for i in range(len(s)):
+        head, tail = s[:i], s[i + 1 :]
+        out.add(head + tail)
+        out.update(head + c + tail for c in alphabet)
+        if i + 1 < len(s):
+            out.add(head + s[i + 1] + s[i] + s[i + 2 :])
+    for i in range(len(s) + 1):
+        out.update(s[:i] + c + s[i:] for c in alphabet)
+    return out
+
+
+def neighbour_codes(s: str, alphabet: np.ndarray) -> list[np.ndarray]:
+    """:func:`neighbours` as code-point arrays, one ``(count, length)`` array per length
+    (with repeats; the probe de-duplicates)."""
+    q = encode([s], len(s))[0]
+    n, a = len(q), len(alphabet)
+    groups = [q[None, :]]
+    if n:
+        subs = np.repeat(q[None, :], n * a, axis=0).reshape(n, a, n)
+        subs[np.arange(n), :, np.arange(n)] = alphabet[None, :]
+        groups.append(subs.reshape(n * a, n))
+        swaps = np.repeat(q[None, :], max(n - 1, 0), axis=0)
+        for i in range(n - 1):
+            swaps[i, i], swaps[i, i + 1] = q[i + 1], q[i]
+        groups.append(swaps)
+    if n > 1:
+        keep = ~np.eye(n, dtype=bool)
+        groups.append(np.broadcast_to(q, (n, n))[keep].reshape(n, n - 1))
+    ins = np.empty(((n + 1) * a, n + 1), dtype=q.dtype)
+    for i in range(n + 1):
+        rows = ins[i * a : (i + 1) * a]
+        rows[:, :i] = q[:i]
+        rows[:, i] = alphabet
+        rows[:, i + 1 :] = q[i:]
+    groups.append(ins)
+    return [g for g in groups if g.size]
 
 
 class BlockCache:
-    """Ordinals and skeletons of recently used blocks of one base."""
+    """Block search over one base (keeps the register's skeleton alphabet)."""
 
     def __init__(self, base: BaseIndex) -> None:
         self.base = base
-        self._cache: OrderedDict[tuple[tuple[str, str], ...], tuple[np.ndarray, list[str]]] = (
-            OrderedDict()
-        )
+        self._alphabet: str | None = None
+        self.scan_max = SCAN_MAX
+        self._blocks: OrderedDict[tuple[tuple[str, str], ...], tuple[np.ndarray, list[str]]]
+        self._blocks = OrderedDict()
 
-    def block(self, attrs: Mapping[str, str | None]) -> tuple[np.ndarray, list[str]]:
-        """Base ordinals (ascending) of the records agreeing on every given attribute."""
-        from .fold import to_skeleton
-
+    def small_block(self, attrs: dict[str, str | None]) -> tuple[np.ndarray, list[str]] | None:
+        """Ordinals and skeletons of the block when it is small enough to scan (kept for
+        the next checks), else None."""
         given = tuple(sorted((k, v) for k, v in attrs.items() if v is not None))
-        hit = self._cache.get(given)
-        if hit is not None:
-            self._cache.move_to_end(given)
-            return hit
+        hit = self._blocks.get(given)
+        if hit is None:
+            ords = np.flatnonzero(self.in_block(attrs, np.arange(len(self.base))))
+            skels = (
+                [to_skeleton(self.base.folded(o)) for o in ords.tolist()]
+                if len(ords) <= self.scan_max
+                else []
+            )
+            hit = self._blocks[given] = (ords, skels)
+            if len(self._blocks) > _KEEP:
+                self._blocks.popitem(last=False)
+        self._blocks.move_to_end(given)
+        return hit if len(hit[0]) <= self.scan_max and (hit[1] or not len(hit[0])) else None
+
+    def alphabet(self) -> str:
+        """Characters of the register's skeletons (what an edit can bring in)."""
+        if self._alphabet is None:
+            base = self.base
+            if base.plain_ascii():
+                raw = np.asarray(base.blob).tobytes().translate(_ASCII_SKEL)
+                chars = {chr(b) for b in np.unique(np.frombuffer(raw, dtype=np.uint8)).tolist()}
+            else:
+                chars = set("".join(to_skeleton(f) for f in base.all_folded()))
+            self._alphabet = "".join(sorted(chars))
+        return self._alphabet
+
+    def in_block(self, attrs: dict[str, str | None], ords: np.ndarray) -> np.ndarray:
+        """Mask of ``ords`` whose records agree on every given attribute."""
         base = self.base
-        mask = np.ones(len(base), dtype=bool)
-        for name, value in given:
+        mask = np.ones(len(ords), dtype=bool)
+        for name, value in attrs.items():
+            if value is None:
+                continue
             codes = base.codes.get(name)
             vocab = base.vocab.get(name, [])
             if codes is None or value not in vocab:
-                mask[:] = False
-                break
-            mask &= np.asarray(codes) == vocab.index(value)
-        ords = np.flatnonzero(mask)
-        text = base.all_folded() if len(ords) > len(base) // 4 else None
-        skels = [to_skeleton(text[o] if text else base.folded(o)) for o in ords.tolist()]
-        self._cache[given] = (ords, skels)
-        if len(self._cache) > _KEEP:
-            self._cache.popitem(last=False)
-        return ords, skels
+                return np.zeros(len(ords), dtype=bool)
+            mask &= np.asarray(codes[ords]) == vocab.index(value)
+        return mask
 
     def scan(self, p: Prepared, dead: set[int]) -> list[int]:
-        """Block ordinals within some reading's wide budget (superset of the accepted:
-        the caller applies the per-length rule)."""
-        ords, skels = self.block(p.attrs)
-        if not len(ords):
+        """Block ordinals that may be within some reading's wide budget (a superset:
+        the caller checks each exactly)."""
+        if not len(self.base):
             return []
-        found: set[int] = set()
-        for r in p.readings:
-            if r.wide <= 0:
-                continue
-            d = process.cdist(
-                [r.skeleton], skels, scorer=OSA.distance, score_cutoff=r.wide, dtype=np.int32
-            )[0]
-            found.update(ords[np.flatnonzero(d <= r.wide)].tolist())
-        return sorted(o for o in found if o not in dead)
+        wide = [r for r in p.readings if r.wide > r.k and r.skeleton]
+        small = self.small_block(p.attrs)
+        if small is not None:
+            ords, skels = small
+            found: set[int] = set()
+            for r in wide:
+                d = process.cdist(
+                    [r.skeleton], skels, scorer=OSA.distance, score_cutoff=r.wide, dtype=np.int32
+                )[0]
+                found.update(ords[np.flatnonzero(d <= r.wide)].tolist())
+            return sorted(o for o in found if o not in dead)
+        alphabet = encode([self.alphabet()], len(self.alphabet()))[0]
+        parts: list[np.ndarray] = []
+        for r in wide:
+            for codes in neighbour_codes(r.skeleton, alphabet):
+                k = min(r.wide - 1, codes.shape[1])
+                parts.extend(variant_hashes(np.ascontiguousarray(codes), k))
+        if not parts:
+            return []
+        hashes = np.concatenate(parts)
+        _, ords = self.base.probe_batch(hashes, np.zeros(len(hashes), np.int64))
+        ords = np.unique(ords)
+        ords = ords[self.in_block(p.attrs, ords)]
+        return [o for o in ords.tolist() if o not in dead]

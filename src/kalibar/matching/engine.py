@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .blocks import BlockCache
+from .calibration import confidences
 from .config import ATTRIBUTES, UNIT, MatchConfig
 from .delta import DeltaIndex
 from .distance import EditOp, align, align_known, explain_ops
@@ -62,6 +63,8 @@ class Candidate:
     #: The query reading that matched (see ``readings``) and what it set aside.
     reading: str = "visual"
     set_aside: tuple[str, ...] = ()
+    #: Calibrated probability that this is the queried firearm (see ``calibration``).
+    confidence: float = 0.0
 
 
 _LAZY = ("explanation", "ops", "attributes")
@@ -379,6 +382,8 @@ class MatchEngine:
             more = extra.get(i)
             if more:
                 found = self._merge_rows(found, more, p, ctxs, limit)
+            for cand, x in zip(found, confidences(found, p.widened), strict=True):
+                cand.__dict__["confidence"] = x
             out.append(found)
         return out
 
@@ -443,7 +448,9 @@ class MatchEngine:
             if best is not None:
                 scored.append((best, key, -1, rec.folded, rec.attributes))
         scored.sort(key=lambda t: (t[0][0][0], t[0][0][1], t[1]))
-        return [self._full(p, *row) for row in scored[:limit]]
+        found = [self._full(p, *row) for row in scored[:limit]]
+        conf = confidences(found, p.widened)
+        return [replace(c, confidence=x) for c, x in zip(found, conf, strict=True)]
 
     def _full(
         self,
