@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
 from kalibar.errors import Forbidden, Invalid
+from kalibar.files import writer as csv_writer
 from kalibar.i18n import _
 from kalibar.targeting.fields import FLOWS
 from kalibar.targeting.lanes import LanePolicy
@@ -183,7 +184,7 @@ def _fmt(value: float | None) -> str:
 def as_text(lines: list[RateLine]) -> str:
     """The lines as CSV text (cells with a comma, quote or line break are quoted)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # so that a lone CR in a cell is quoted
+    writer = csv_writer(out, lineterminator="\r\n")  # so that a lone CR in a cell is quoted
     writer.writerow(HEADER)
     for r in lines:
         writer.writerow([r.office, r.flow, _fmt(r.red), _fmt(r.yellow), _fmt(r.blue)])
