@@ -61,6 +61,21 @@ def test_a_hit_on_a_restricted_record_does_not_spell_the_edit(world: World) -> N
         assert lines and not any("→" in block or "8" in block for block in lines)
 
 
+def test_notifications_name_the_readers_own_record_only(world: World) -> None:
+    """The stolen report arrives after the seizure: the seizing agency is told of its own
+    record, never the reference of the restricted one; so is it when the hit is decided."""
+    officer, border = token_client(world.engine, "officer"), token_client(world.engine, "border")
+    seized = border.post("/api/v1/records", json=SEIZED).json()
+    stolen = officer.post("/api/v1/records", json=STOLEN).json()
+    [hit] = officer.get("/api/v1/hits").json()
+    confirmed = officer.post(f"/api/v1/hits/{hit['hit_id']}/confirm", json={})
+    assert confirmed.status_code == 200, confirmed.text
+    texts = [n["text"] for n in border.get("/api/v1/notifications").json()]
+    assert len(texts) == 2 and all(seized["reference"] in t for t in texts)
+    assert not any(stolen["reference"] in t for t in texts)
+    assert any("stolen" in t and "BA-UIO" in t for t in texts)
+
+
 @pytest.mark.parametrize(
     ("line", "redacted"),
     [

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from kalibar.auth.actor import Actor
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
+from kalibar.db.session import lock_for_writing
 from kalibar.errors import Conflict, Invalid, NotFound
 from kalibar.i18n import _, use_language
 from kalibar.ids import uuid7
@@ -194,8 +195,14 @@ def record_hits(
                 hit=hit, record_id=matched.uuid,
             )  # fmt: skip
             if triggered_by_wanted and query.owner_agency_id != matched.owner_agency_id:
+                # Told of its own record: the other one may be hidden from it.
+                theirs = params | {
+                    "reference": query.reference,
+                    "status": matched.status,
+                    "agency": codes.get(matched.owner_agency_id, ""),
+                }
                 msvc.notify_agency(
-                    session, agency_id=query.owner_agency_id, kind="hit", params=params,
+                    session, agency_id=query.owner_agency_id, kind="hit", params=theirs,
                     hit=hit, record_id=query.uuid,
                 )  # fmt: skip
     return made
@@ -429,6 +436,7 @@ def decide_hit(
 ) -> HitView:
     """Confirm or reject an open hit (either involved agency). Confirming links the
     records; rejecting needs a reason. The other agency is notified."""
+    lock_for_writing(session)  # the status is read under the write lock: one decision wins
     hit = _get(session, actor, hit_id)
     if decision not in (HitStatus.confirmed.value, HitStatus.rejected.value):
         raise Invalid(_("Decide confirmed or rejected."), [{"field": "decision"}])
@@ -452,13 +460,15 @@ def decide_hit(
         )
     other = hit.matched_agency_id if actor.agency_id == hit.query_agency_id else hit.query_agency_id
     if other != actor.agency_id:
-        matched = session.get(FirearmRecord, hit.matched_record_id)
+        # Named by the other agency's own record (the decider's may be hidden from it).
+        own = hit.query_record_id if other == hit.query_agency_id else hit.matched_record_id
+        mine = session.get(FirearmRecord, own)
         msvc.notify_agency(
             session,
             agency_id=other,
             kind="hit_decided",
             params={
-                "reference": matched.reference if matched else "",
+                "reference": mine.reference if mine else "",
                 "status": decision,
                 "who": f"{actor.username} ({actor.agency_code})",
             },
