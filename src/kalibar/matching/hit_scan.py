@@ -90,15 +90,21 @@ def _read(session: Session, since: datetime) -> tuple[list[Row], list[Row], list
 def _over(
     engine: MatchEngine, rows: list[Row], threshold: float
 ) -> Iterator[tuple[str, list[Any]]]:
-    """(record id, its candidates over the threshold) for each row, in the rows' order."""
-    queries = [Query(s, make, model, calibre, wtype) for _k, s, make, model, calibre, wtype in rows]
+    """(record id, its candidates over the threshold) for each row, in the rows' order.
+    Records written alike are looked up once (a record is never in the engine it is
+    looked up in, so they share their candidates exactly)."""
+    unique: dict[Query, int] = {}
+    slot = [
+        unique.setdefault(Query(serial, make, model, calibre, wtype), len(unique))
+        for _k, serial, make, model, calibre, wtype in rows
+    ]
+    queries = list(unique)
     first = engine.query_batch(queries, limit=FIRST, workers=WORKERS)
     again = [i for i, f in enumerate(first) if len(f) == FIRST and f[-1].score >= threshold]
     wider = engine.query_batch([queries[i] for i in again], limit=LIMIT) if again else []
     more = dict(zip(again, wider, strict=True))
-    for i, row in enumerate(rows):
-        found = more.get(i, first[i])
-        good = [c for c in found if c.score >= threshold and c.key != row[0]]
+    for row, i in zip(rows, slot, strict=True):
+        good = [c for c in more.get(i, first[i]) if c.score >= threshold]
         if good:
             yield row[0], good
 
