@@ -1,0 +1,68 @@
+"""Hostile uploads answered 4xx within bounded memory (issue 18 item 3).
+
+The import runs in a child process (the app behind a ``TestClient``, a real database), which
+reports its own peak RSS (``ru_maxrss``) before and after the uploads: a 1 MB XLSX that
+unpacks to 1 GiB took +2 GB and a 1,000,000-bad-row sheet 1.37 GB before the limits.
+Memory, not time, is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from support import World
+from upload_support import bad_rows, zip_bomb
+
+from kalibar.auth import service as auth
+from kalibar.db.session import unit_of_work
+
+CHILD = r"""
+import json, resource, sys
+from pathlib import Path
+from fastapi.testclient import TestClient
+from kalibar.db.session import make_engine
+from kalibar.web.app import create_app
+
+url, token, *paths = sys.argv[1:]
+client = TestClient(create_app(make_engine(url)))
+client.headers["Authorization"] = "Bearer " + token
+assert client.get("/api/v1/records?limit=1").status_code == 200
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+answers = []
+for path in paths:
+    with open(path, "rb") as fh:
+        r = client.post("/api/v1/records/import",
+                        files={"file": (Path(path).name, fh, "application/octet-stream")})
+    answers.append([Path(path).name, r.status_code, len(r.content)])
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"before_kib": before, "peak_kib": after, "answers": answers}))
+"""
+
+#: Peak RSS the child may reach, everything loaded (the app alone is ~300 MB), and what
+#: the uploads may add to it.
+PEAK_MB = 450
+GROWTH_MB = 150
+
+
+def test_bomb_and_million_bad_rows_within_bounded_memory(world: World, tmp_path: Path) -> None:
+    bomb = zip_bomb(tmp_path / "bomb.xlsx")
+    bad = bad_rows(tmp_path / "bad.xlsx")
+    with unit_of_work(world.engine) as s:
+        token, _t = auth.create_token(s, username="officer")
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, world.engine.url.render_as_string(False), token,
+         str(bomb), str(bad)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    print(report)
+    answers = {name: (status, size) for name, status, size in report["answers"]}
+    assert answers["bomb.xlsx"][0] == 413
+    assert answers["bad.xlsx"][0] == 422 and answers["bad.xlsx"][1] < 400_000
+    peak_mb, before_mb = report["peak_kib"] / 1024, report["before_kib"] / 1024
+    assert peak_mb < PEAK_MB, report
+    assert peak_mb - before_mb < GROWTH_MB, report
