@@ -9,6 +9,7 @@ from kalibar.records import models as records_models
 from kalibar.reference import models as reference_models
 from kalibar.seizures import models as seizures_models
 from kalibar.sharing import models as sharing_models
+from kalibar.targeting import capacity_models as targeting_capacity_models
 from kalibar.targeting import inspection_models as targeting_inspection_models
 from kalibar.targeting import models as targeting_models
 from kalibar.targeting import rule_models as targeting_rule_models
@@ -25,6 +26,7 @@ __all__ = [
     "reference_models",
     "seizures_models",
     "sharing_models",
+    "targeting_capacity_models",
     "targeting_inspection_models",
     "targeting_models",
     "targeting_rule_models",

@@ -37,7 +37,10 @@ class Screening(Audited, Timestamped, Base):
     """The lane a stored declaration was given, with its score and reasons."""
 
     __tablename__ = "targeting_screenings"
-    __table_args__ = (Index("ix_targeting_screenings_lane_score", "lane", "score"),)
+    __table_args__ = (
+        Index("ix_targeting_screenings_lane_score", "lane", "score"),
+        Index("ix_targeting_screenings_screened_at", "screened_at"),
+    )
 
     uuid: Mapped[UUID] = mapped_column(Uuid(), primary_key=True, default=uuid7)
     declaration_uuid: Mapped[UUID] = mapped_column(
@@ -50,6 +53,10 @@ class Screening(Audited, Timestamped, Base):
     #: Drawn for the random control sample.
     random: Mapped[bool] = mapped_column(Boolean, default=False)
     model_score: Mapped[float | None] = mapped_column(Float, default=None)
+    #: The lane the risk, the rules and thresholds asked for, before capacity.
+    asked: Mapped[str] = mapped_column(String(8), default="")
+    #: A rule marked mandatory hit (red whatever the capacity).
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=False)
     #: ``rules:…;score:…;capacity:…;random``, as the screen writes it.
     reasons: Mapped[str] = mapped_column(Text, default="")
     #: The model's top contributing features (red and yellow): ``name:+0.123;…``.
