@@ -8,7 +8,7 @@ names the field, instead of an ``OverflowError`` deep in a driver.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -43,3 +43,16 @@ def _in_range(value: datetime) -> datetime:
 
 #: A date and time of an event (seizure, custody step, declaration, audit filter).
 Moment = Annotated[datetime, AfterValidator(_in_range)]
+
+
+def _day_in_range(value: date) -> date:
+    if not EARLIEST.date() <= value <= LATEST.date():
+        raise ValueError(
+            _("Out of range: a date between the years %(a)d and %(b)d is expected.")
+            % {"a": EARLIEST.year, "b": LATEST.year}
+        )
+    return value
+
+
+#: A calendar day used as a filter bound (``date_from``, ``date_to``).
+Day = Annotated[date, AfterValidator(_day_in_range)]

@@ -14,6 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from support import World, token_client
 
+from kalibar.web.app import create_app
+
 API = "/api/v1"
 HUGE = 9_999_999_999_999_999_999  # past 64 bits
 
@@ -81,6 +83,32 @@ def test_a_moment_that_overflows_in_utc_is_refused(world: World) -> None:
         )
         detail = _invalid(r, "body.occurred_at")
         assert "1900" in detail["message"]
+
+
+def test_date_filters_are_bounded(officer: TestClient) -> None:
+    for path in ("seizures", "seizures/map", "records"):
+        r = officer.get(f"{API}/{path}", params={"date_to": "9999-12-31"})
+        _invalid(r, "query.date_to")
+    assert officer.get(f"{API}/seizures", params={"date_to": "2999-12-31"}).status_code == 200
+
+
+def test_the_safety_net_answers_parser_failures_with_a_readable_422(world: World) -> None:
+    """Whatever gets past the edge and breaks a parser is the caller's 4xx, never a 500."""
+    app = create_app(world.engine)
+    leaks = {"secret": "internal"}
+
+    @app.get(f"{API}/_raises/{{kind}}")
+    def _raises(kind: str) -> None:
+        raise {"recursion": RecursionError, "overflow": OverflowError, "value": ValueError}[kind](
+            str(leaks)
+        )
+
+    client = TestClient(app, raise_server_exceptions=False)
+    for kind in ("recursion", "overflow", "value"):
+        r = client.get(f"{API}/_raises/{kind}")
+        assert r.status_code == 422, (kind, r.text)
+        assert r.json()["error"]["code"] == "invalid"
+        assert "secret" not in r.text and "Error" not in r.text
 
 
 def test_integers_past_64_bits_are_refused_at_the_edge(admin: TestClient) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from kalibar.agencies.service import agency_codes
 from kalibar.audit.schemas import AuditEntryOut
+from kalibar.bounds import Day
 from kalibar.records import service
 from kalibar.records.models import RecordStatus
 from kalibar.records.schemas import RecordCreate, RecordOut, RecordPage, RecordUpdate
@@ -45,8 +45,8 @@ def list_records(
     calibre: Annotated[str | None, Query(max_length=80)] = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     agency: Annotated[str | None, Query(max_length=32)] = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     q: Annotated[str | None, Query(description="serial, make, model or reference")] = None,
     needs_review: bool | None = None,
     sort: str = "created",

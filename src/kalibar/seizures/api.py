@@ -6,7 +6,6 @@ their fixed paths are never read as a seizure id)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from kalibar.agencies.service import agency_codes
 from kalibar.audit.schemas import AuditEntryOut
 from kalibar.auth.actor import Actor
+from kalibar.bounds import Day
 from kalibar.db.base import utcnow
 from kalibar.i18n import current_language
 from kalibar.matching.schemas import HitOut
@@ -133,8 +133,8 @@ def list_seizures(
     place_code: str | None = None,
     country: str | None = None,
     agency: Annotated[str | None, Query(description="owner agency code")] = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     q: Annotated[
         str | None, Query(description="reference, vehicle, parcel, place or narrative words")
     ] = None,
@@ -177,8 +177,8 @@ def map_points(
     context: str | None = None,
     country: str | None = None,
     agency: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     item_kind: str | None = None,
 ) -> list[MapPointOut]:
     filters = _filter(
