@@ -157,14 +157,15 @@ class Designations:
 
         keep = set()
         for t in tokens:
-            s = to_skeleton(fold_fast(t))
-            if 2 <= len(s) <= 16 and any(c.isalpha() for c in s):
-                keep.add(s)
+            f = fold_fast(t)
+            if 2 <= len(f) <= 16 and any(c.isalpha() for c in f):
+                keep.add(to_skeleton(f))
         return cls(frozenset(keep), max(map(len, keep), default=0))
 
     def split(self, clean: str, min_rest: int = 3) -> list[tuple[str, tuple[str, ...]]]:
-        """``(rest, set_aside)`` for the longest designation at the start, at the end and
-        at both ends of ``clean`` (rest at least ``min_rest`` characters)."""
+        """``(rest, set_aside)`` for each designation at the start (longest first), at the
+        end, and the longest at both ends of ``clean`` (rest at least ``min_rest``
+        characters)."""
         from .fold import to_skeleton
 
         if not self.skeletons:
@@ -173,28 +174,28 @@ class Designations:
         def visual_skel(part: str) -> str:
             return to_skeleton(part.translate(VISUAL_TABLE))
 
-        def head(s: str) -> int:
-            for i in range(min(self.longest, len(s) - min_rest), 1, -1):
-                if visual_skel(s[:i]) in self.skeletons:
-                    return i
-            return 0
+        def heads(s: str) -> list[int]:
+            top = min(self.longest, len(s) - min_rest)
+            return [i for i in range(top, 1, -1) if visual_skel(s[:i]) in self.skeletons]
 
-        def tail(s: str) -> int:
-            for i in range(min(self.longest, len(s) - min_rest), 1, -1):
-                if visual_skel(s[-i:]) in self.skeletons:
-                    return i
-            return 0
+        def tails(s: str) -> list[int]:
+            top = min(self.longest, len(s) - min_rest)
+            return [i for i in range(top, 1, -1) if visual_skel(s[-i:]) in self.skeletons]
 
         out: list[tuple[str, tuple[str, ...]]] = []
-        h = head(clean)
-        if h:
-            out.append((clean[h:], (clean[:h],)))
-        t = tail(clean)
-        if t:
-            out.append((clean[:-t], (clean[-t:],)))
-            if h and len(clean) - h - t >= min_rest:
-                out.append((clean[h:-t], (clean[:h], clean[-t:])))
+        hs, ts = heads(clean)[:_MAX_SPLITS], tails(clean)[:_MAX_SPLITS]
+        out.extend((clean[h:], (clean[:h],)) for h in hs)
+        out.extend((clean[:-t], (clean[-t:],)) for t in ts)
+        out.extend(
+            (clean[h:-t], (clean[:h], clean[-t:]))
+            for h in hs[:1]
+            for t in ts[:1]
+            if len(clean) - h - t >= min_rest
+        )
         return out
 
+
+#: At most this many designations tried at each end (longest first: "CZ999", "CZ99").
+_MAX_SPLITS = 3
 
 NO_DESIGNATIONS = Designations(frozenset(), 0)
