@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import require_admin
 from kalibar.auth.actor import Actor
+from kalibar.db.session import lock_for_writing
 from kalibar.errors import Forbidden, Invalid
 from kalibar.files import writer as csv_writer
 from kalibar.i18n import _
@@ -219,6 +220,7 @@ def save(session: Session, *, actor: Actor, text: str) -> list[RateLine]:
     if actor.agency_id is None:
         raise Forbidden(_("Lane rates belong to an agency; act for one."))
     lines = parse(text)
+    lock_for_writing(session)  # the rows kept, changed and added are read under the lock
     existing = {
         (r.office, r.flow): r
         for r in session.execute(

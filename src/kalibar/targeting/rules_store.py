@@ -139,6 +139,7 @@ def get_version(session: Session, *, actor: Actor, version: int) -> RuleSet:
 
 def activate(session: Session, *, actor: Actor, version: int) -> RuleSet:
     """Make ``version`` the agency's only active set (it must still validate)."""
+    lock_for_writing(session)  # two activations at once: the later one wins, alone
     row = get_version(session, actor=actor, version=version)
     if not row.validated:
         raise Invalid(_("Only a validated rule set can be activated."))
