@@ -102,3 +102,39 @@ def test_the_auditor_reads_the_whole_trail_and_nothing_more(world: World) -> Non
     login(web, "inspector", "Audit-trail-2026!")
     assert "/admin/audit" in web.get("/").text
     assert web.get("/admin/audit").status_code == 200
+
+
+def test_a_records_history_names_no_other_record_of_its_import(
+    world: World, tmp_path: Path
+) -> None:
+    """One import chunk names every record it created; a record's history shows the
+    import, naming that record only (the others may be hidden from the reader)."""
+    from sqlalchemy import select
+
+    from kalibar.cli_support import operator_actor
+    from kalibar.records.io_import import import_records
+    from kalibar.records.models import FirearmRecord
+
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "status,make,serial_number,reporting_agency\n"
+        "stolen,Zastava,GP-77,BA-GP\n"
+        f"stolen,Zastava,{SECRET_SERIAL},RS-UC\n",
+        encoding="utf-8",
+    )
+    with unit_of_work(world.engine) as s:
+        operator = operator_actor(s, None)
+        s.info["actor"] = operator
+        import_records(s, actor=operator, source=path, filename="two.csv", parallel=False)
+    with world.session() as s:
+        ids = dict(s.execute(select(FirearmRecord.serial_number, FirearmRecord.uuid)).all())
+    mine, hidden = str(ids["GP-77"]), str(ids[SECRET_SERIAL])
+    border = token_client(world.engine, "border")
+    history = border.get(f"/api/v1/records/{mine}/history")
+    assert history.status_code == 200, history.text
+    [entry] = [e for e in history.json() if e["action"] == "import"]
+    assert entry["changes"]["records"] == [mine] and hidden not in history.text
+    web = client_for(world.engine)
+    login(web, "border", world.passwords["border"])
+    page = web.get(f"/records/{mine}")
+    assert page.status_code == 200 and hidden not in page.text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -125,11 +126,12 @@ def list_entries(
     return rows
 
 
-def history_of(session: Session, *, object_id: str) -> list[AuditEntry]:
+def history_of(session: Session, *, object_id: str) -> list[AuditRow]:
     """Every entry about one object, oldest first (callers check visibility first).
 
     Bulk imports write one entry per chunk that names each record it created, so those
-    entries (few: one per 10,000 rows, found through the action index) are included.
+    entries (few: one per 10,000 rows, found through the action index) are included —
+    naming this object only: the other records of the chunk may be hidden from the reader.
     """
     named_in_import = and_(
         AuditEntry.action == "import", AuditEntry.changes.contains(f'"{object_id}"')
@@ -139,7 +141,19 @@ def history_of(session: Session, *, object_id: str) -> list[AuditEntry]:
         .where(or_(AuditEntry.object_id == object_id, named_in_import))
         .order_by(AuditEntry.seq)
     )
-    return list(session.execute(stmt).scalars())
+    return [_about(e, object_id) for e in session.execute(stmt).scalars()]
+
+
+def _about(e: AuditEntry, object_id: str) -> AuditRow:
+    """The entry as part of one object's history (a copy: entries are never changed)."""
+    row = AuditRow.of(e, redacted=False)
+    if e.object_id == object_id:
+        return row
+    changes = json.loads(e.changes)
+    named = changes.get("records")
+    if isinstance(named, list):
+        changes["records"] = [r for r in named if r == object_id]
+    return replace(row, changes=json.dumps(changes, ensure_ascii=False))
 
 
 def count_entries(session: Session) -> int:
