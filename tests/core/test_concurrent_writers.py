@@ -108,6 +108,8 @@ def test_a_write_kept_waiting_past_the_busy_timeout_is_answered_503(
         again = client.post("/api/v1/records", json=body)  # the lock is free: it goes through
         assert again.status_code == 201, again.text
         assert _kept(world.engine) == 1
+        documented = client.get("/api/v1/openapi.json").json()
+        assert "503" in documented["paths"]["/api/v1/records"]["post"]["responses"]
     finally:
         impatient.dispose()
 

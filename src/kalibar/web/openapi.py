@@ -41,6 +41,8 @@ _ERROR_STATUSES = {
     413: "The upload is larger than allowed.",
     422: "A value is not valid; details name each field.",
     429: "Too many attempts; try again later.",
+    503: "The database stayed busy past its timeout; nothing was written. Send it again "
+    "after Retry-After seconds.",
 }
 
 #: Documented on every API router by the app factory.
