@@ -60,6 +60,7 @@ class Outcome:
     errors: Counter[str] = field(default_factory=Counter)
     samples: list[str] = field(default_factory=list)  # first bodies of unexpected answers
     writes: list[Write] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # seconds, answered requests
 
     @property
     def server_errors(self) -> int:
@@ -219,6 +220,7 @@ def _one_client(
                 if kind == "seizure"
                 else ("/api/v1/records", record_body(n))
             )
+            sent = time.perf_counter()
             try:
                 r = client.post(path, json=body)
             except httpx.HTTPError as exc:
@@ -227,7 +229,9 @@ def _one_client(
                     if len(out.samples) < 5:
                         out.samples.append(f"{kind}: {exc!r}")
                 continue
+            took = time.perf_counter() - sent
             with lock:
+                out.latencies.append(took)
                 out.statuses[r.status_code] += 1
                 if r.status_code == 201:
                     data = r.json()
