@@ -75,10 +75,13 @@ def _read(session: Session, since: datetime) -> tuple[list[Row], list[Row], list
     recovered: list[Row] = []
     new: list[tuple[Row, bool]] = []
     result = session.connection().execute(stmt.execution_options(yield_per=20_000))
+    seen: dict[str | None, str | None] = {None: None}
+    one = seen.setdefault  # one string object per catalogue code, not one per row
     for rid, serial, make, model, calibre, wtype, status, is_new in result:
         if not (serial and serial.strip()):
             continue
-        row: Row = (str(rid), serial, make, model, calibre, wtype)
+        row: Row = (str(rid), serial, one(make, make), one(model, model), one(calibre, calibre),
+                    one(wtype, wtype))  # fmt: skip
         is_wanted = status in _WANTED
         (wanted if is_wanted else recovered).append(row)
         if is_new:
