@@ -390,3 +390,20 @@ def test_parallel_wrong_passwords_against_a_real_server(world: World, tmp_path) 
     assert statuses == Counter({401: limit, 429: 24 - limit}), write_load.tail(
         tmp_path / "server.log"
     )
+
+
+def test_turning_the_second_factor_off_needs_a_fresh_code(world: World) -> None:
+    secret = _enable_totp(world, "analyst")
+    client, csrf = _pending_client(world, "analyst")
+    code = pyotp.TOTP(secret).now()
+    assert client.post("/login/totp", data={"code": code, "csrf_token": csrf}).status_code == 303
+    csrf = csrf_from(client.get("/account").text)
+    off = {"action": "disable", "csrf_token": csrf}
+    assert client.post("/account/totp", data=off).status_code == 401  # no code
+    assert client.post("/account/totp", data=off | {"code": code}).status_code == 401  # spent
+    with world.session() as s:
+        assert auth.get_user(s, username="analyst").totp_secret == secret
+    later = pyotp.TOTP(secret).at(time.time() + 30)  # the next step, inside the drift
+    assert client.post("/account/totp", data=off | {"code": later}).status_code == 303
+    with world.session() as s:
+        assert auth.get_user(s, username="analyst").totp_secret is None

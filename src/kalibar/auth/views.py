@@ -169,6 +169,15 @@ def totp_setup(
 ) -> Response:
     user = service.get_user(db, username=actor.username)
     if action == "disable":
+        try:  # a session alone (a stolen one) does not turn the second factor off
+            totp.check_code(db, user=user, code=code)
+        except KalibarError as exc:  # the attempt stays counted: the request still commits
+            return render(
+                request,
+                "auth/account.html",
+                {"user": user, "message": "", "error": exc.message},
+                exc.status,
+            )
         totp.disable_totp(db, user=user)
         return RedirectResponse("/account", status_code=303)
     if action == "begin":
