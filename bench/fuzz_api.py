@@ -50,6 +50,8 @@ def main() -> None:
     report = fuzz(create_app(engine), raw, examples=args.examples, ids=ids)
     for failure in report.failures:
         print(failure)
+    for where, n in report.net.most_common():
+        print(f"safety net ({n}x): {where}")
     print(report.summary())
     sys.exit(1 if report.failures else 0)
 

@@ -10,6 +10,7 @@ schema. Failures are collected, not raised at the first one, so one run lists th
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -78,12 +79,16 @@ class FuzzReport:
     seconds: float = 0.0
     statuses: Counter[int] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
+    #: Answers the safety net of ``web.errors`` gave (a 422 the edge should have given),
+    #: by operation and exception.
+    net: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         failing = len({f.operation for f in self.failures})
         return (
             f"{self.operations} operations, {self.cases} cases, {len(self.failures)} failures "
-            f"in {failing} operations, {self.seconds:.0f} s; "
+            f"in {failing} operations, {sum(self.net.values())} caught by the safety net, "
+            f"{self.seconds:.0f} s; "
             f"statuses {dict(sorted(self.statuses.items()))}"
         )
 
@@ -93,6 +98,26 @@ def _request_line(response: Any) -> str:
     if isinstance(body, bytes):
         body = body[:300].decode("utf-8", "replace")
     return f"{response.request.method} {response.request.url} {body!s}"
+
+
+class _NetLog(logging.Handler):
+    """Collects the exceptions the safety net of ``web.errors`` turned into a 422."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.caught: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING and record.exc_info and record.exc_info[1]:
+            exc = record.exc_info[1]
+            self.caught.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+
+    def drain(self) -> list[str]:
+        caught, self.caught = self.caught, []
+        return caught
+
+
+_NET = _NetLog()
 
 
 def populate(engine: Engine, *, records: int = 300, seizures: int = 12) -> None:
@@ -163,6 +188,25 @@ def fuzz(
     report = FuzzReport()
     headers = {"Authorization": f"Bearer {token}"}
     started = time.perf_counter()
+    web_log = logging.getLogger("kalibar.web")
+    web_log.addHandler(_NET)
+    try:
+        _fuzz_all(schema, report, headers, examples, ids or {}, skip, max_failures_per_operation)
+    finally:
+        web_log.removeHandler(_NET)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _fuzz_all(
+    schema: Any,
+    report: FuzzReport,
+    headers: dict[str, str],
+    examples: int,
+    ids: dict[str, list[str]],
+    skip: frozenset[str],
+    max_failures_per_operation: int,
+) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
         if operation.label in skip:
@@ -183,8 +227,6 @@ def fuzz(
                 max_failures_per_operation,
                 path_parameters=fixed,
             )
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _fuzz_operation(
@@ -225,6 +267,8 @@ def _fuzz_operation(
             record(500, (f"{type(exc).__name__}: {str(exc)[:300]}",), request)
             return
         report.statuses[response.status_code] += 1
+        for caught in _NET.drain():
+            report.net[f"{operation.label}: {caught}"] += 1
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except FailureGroup as group:

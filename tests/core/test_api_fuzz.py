@@ -32,3 +32,5 @@ def test_every_operation_holds_under_schemathesis(world: World) -> None:
     assert report.cases >= report.operations * EXAMPLES
     assert report.statuses[200] > 0 and report.statuses[422] > 0  # it reached real work
     assert not report.failures, "\n".join(map(str, report.failures)) + "\n" + report.summary()
+    # Every bad value stopped at the edge with its field named, none left to the safety net.
+    assert not report.net, report.net
