@@ -2,9 +2,11 @@
 
 Shared by ``tests/core/test_api_fuzz.py`` (a few examples per operation, in ``make test``)
 and ``bench/fuzz_api.py`` (a larger run). Every operation gets positive cases (data that
-fits the documented schema) and negative ones (data that does not); each response must be
+fits the documented schema) and negative ones (data that does not), then positive cases
+again on real objects of the demo world (``populate``, ``known_ids``); each response must be
 no server error, carry a documented status code and content type, and match the documented
-schema. Failures are collected, not raised at the first one, so one run lists them all.
+schema. Failures are collected, not raised at the first one, so one run lists them all;
+answers that came from the safety net of ``web.errors`` rather than the edge are counted.
 """
 
 from __future__ import annotations
