@@ -63,7 +63,7 @@ def test_admins_save_rates_audited_and_the_lanes_use_them(world: World) -> None:
             s, actor=admin, text=SEEN.replace("consignee_seen_in_seizure: true", "flow: postal")
         )
         rules_store.activate(s, actor=admin, version=saved.version)
-        lane_rates.save(s, actor=admin, text="BA-SA-POST,postal,0.25,,\n")
+        lane_rates.save(s, actor=admin, text="BA-SA-POST,postal,0.25,0.75,\n")
     with world.session() as s:
         actions = s.execute(
             select(AuditEntry.action).where(AuditEntry.object_type == "LaneRate")
@@ -71,17 +71,18 @@ def test_admins_save_rates_audited_and_the_lanes_use_them(world: World) -> None:
         assert list(actions) == ["insert"]
     client = client_for(world.engine)
     # eight postal parcels, all asking for red: at 25 % two stay red, the rest drop a lane
+    # (yellow takes the rest: 0.75)
     parcels = [_parcel(f"R-{i}", f"Person {i}") for i in range(8)]
     r = client.post("/api/v1/screenings", headers=_token(world), json={"declarations": parcels})
     assert r.status_code == 200, r.text
     lanes = [x["lane"] for x in r.json()["results"] if not x["random"]]
     assert 1 <= lanes.count("red") <= 2  # the quota (random draws come on top)
     assert lanes.count("yellow") == len(lanes) - lanes.count("red")
-    assert any("capacity:red>yellow" in x["reasons"] for x in r.json()["results"])
+    assert any("over_capacity:red>yellow" in x["reasons"] for x in r.json()["results"])
     # the API and the page show the same rows
     got = client.get("/api/v1/targeting/rules/lane-rates", headers=_token(world, "admin"))
     assert got.json() == [
-        {"office": "BA-SA-POST", "flow": "postal", "red": 0.25, "yellow": None, "blue": None}
+        {"office": "BA-SA-POST", "flow": "postal", "red": 0.25, "yellow": 0.75, "blue": None}
     ]
 
 

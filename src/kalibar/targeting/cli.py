@@ -99,7 +99,10 @@ def screen_cmd(
     random_rate: float = typer.Option(0.01, help="Share of declarations drawn at random."),
     seed: int = typer.Option(0, help="Seed of the random control sample."),
     red_rate: float = typer.Option(
-        None, help="Capacity: most declarations sent red, per office and flow (share)."
+        0.02, min=0, max=1, help="Capacity: most declarations sent red, per office and flow."
+    ),
+    yellow_rate: float = typer.Option(
+        0.05, min=0, max=1, help="Capacity: most declarations sent yellow, per office and flow."
     ),
     agency: str = typer.Option(
         None, help="Match the watchlist entries visible to this agency (e.g. BA-UIO)."
@@ -119,6 +122,7 @@ def screen_cmd(
                 random_rate=random_rate,
                 seed=seed,
                 red_rate=red_rate,
+                yellow_rate=yellow_rate,
                 watchlist=_watchlist(agency) if agency else None,
                 model=_model(model, model_dir) if model else None,
             )

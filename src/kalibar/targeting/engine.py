@@ -41,7 +41,8 @@ def _hit_expr(rule: Rule) -> pl.Expr:
 
 def evaluate(items: pl.DataFrame, rules: list[Rule], *, prepared: bool = False) -> pl.DataFrame:
     """One row per declaration: ``declaration_id``, kept columns, ``hit:<id>`` per rule,
-    ``rule_score``, ``rule_lane`` and ``rules`` (ids of the rules hit, ``;``-separated).
+    ``rule_score``, ``rule_lane``, ``rules`` (ids of the rules hit, ``;``-separated) and
+    ``mandatory`` (a rule marked mandatory hit: red whatever the capacity).
 
     The rules' hits on an item are packed into bit masks (64 rules to a ``UInt64``, one
     query, so a sub-condition shared by several rules is computed once); a declaration's
@@ -95,13 +96,14 @@ def evaluate(items: pl.DataFrame, rules: list[Rule], *, prepared: bool = False) 
         _score(names, rules).alias("rule_score"),
         _lane(names, rules).replace_strict(LANE_OF, return_dtype=pl.Utf8).alias("rule_lane"),
         _listed(names, rules).fill_null("").alias("rules"),
+        _mandatory(names, rules).alias("mandatory"),
     )
     combos = combos.with_row_index("_combo")
     if len(masks) == 1:
         index = decl[masks[0]].replace_strict(combos[masks[0]], combos["_combo"])
     else:
         index = decl.join(combos, on=masks, how="left", maintain_order="left")["_combo"]
-    per_decl = combos.select(*names, "rule_score", "rule_lane", "rules").select(
+    per_decl = combos.select(*names, "rule_score", "rule_lane", "rules", "mandatory").select(
         pl.all().gather(index)
     )
     return decl.select("declaration_id", *keep).hstack(per_decl.get_columns())
@@ -140,7 +142,13 @@ def _no_rules(decl: pl.DataFrame) -> pl.DataFrame:
         pl.lit(0.0).alias("rule_score"),
         pl.lit(0).replace_strict(LANE_OF, return_dtype=pl.Utf8).alias("rule_lane"),
         pl.lit("").alias("rules"),
+        pl.lit(False).alias("mandatory"),
     )
+
+
+def _mandatory(names: list[str], rules: list[Rule]) -> pl.Expr:
+    hits = [pl.col(n) for n, r in zip(names, rules, strict=True) if r.mandatory]
+    return pl.any_horizontal(hits) if hits else pl.lit(False)
 
 
 def _score(names: list[str], rules: list[Rule]) -> pl.Expr:

@@ -26,10 +26,11 @@ from kalibar import files
 from kalibar.agencies.models import Agency
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, utcnow
+from kalibar.db.session import lock_for_writing
 from kalibar.errors import Forbidden, Invalid
 from kalibar.i18n import _
 from kalibar.reference.script import search_key
-from kalibar.targeting import freshness, lane_rates
+from kalibar.targeting import capacity, freshness, lane_rates
 from kalibar.targeting.consignees import (
     known_consignee_keys,
     party_keys,
@@ -76,9 +77,17 @@ class Result:
     #: The model's top contributing features (red and yellow declarations): name → the
     #: drop of the score when the feature takes its training median.
     top_features: list[tuple[str, float]] = field(default_factory=list)
+    #: The lane asked for before capacity, a mandatory rule hit, where it was lodged.
+    asked: str = ""
+    mandatory: bool = False
+    office: str = ""
+    flow: str = ""
 
     def instructions(self) -> list[dict[str, str]]:
         return instructions_for(self.rules)
+
+    def decided(self) -> capacity.Decided:
+        return capacity.Decided(self.office, self.flow, self.lane, self.random, self.mandatory)
 
 
 @dataclass
@@ -344,6 +353,7 @@ def screen_parsed(
                 {"watchlist_score": wscore, "watchlist_hit": wscore > 0, "watchlist_reason": reason}
             )
     hits = evaluate_rows(parsed.rows, rules, extra=extra)
+    mandatory = {r.id for r in rules if r.mandatory}
     columns: dict[str, Any] = {
         "declaration_id": keys,
         "office": [parsed.rows[k][0]["office"] for k in keys],
@@ -351,6 +361,7 @@ def screen_parsed(
         "rule_score": [float(hits[k][0]) for k in keys],
         "rule_lane": [hits[k][1] for k in keys],
         "rules": [";".join(hits[k][2]) for k in keys],
+        "mandatory": [any(r in mandatory for r in hits[k][2]) for k in keys],
         "watchlist_reason": [extra.get(k, {}).get("watchlist_reason", "") for k in keys],
     }
     schema: dict[str, Any] = {
@@ -360,6 +371,7 @@ def screen_parsed(
         "rule_score": pl.Float64,
         "rule_lane": pl.Utf8,
         "rules": pl.Utf8,
+        "mandatory": pl.Boolean,
         "watchlist_reason": pl.Utf8,
     }
     scores = parsed.scores
@@ -444,6 +456,7 @@ def _results(lanes: pl.DataFrame) -> list[Result]:
     cols = ["declaration_id", "score", "lane", "reasons", "rules", "random"]
     cols += ["model_score"] if model else []
     cols += ["top_features"] if top else []
+    cols += [c for c in ("asked", "mandatory", "office", "flow") if c in lanes.columns]
     out = []
     for row in lanes.select(cols).iter_rows(named=True):
         ms = row.get("model_score")
@@ -457,6 +470,10 @@ def _results(lanes: pl.DataFrame) -> list[Result]:
                 random=bool(row["random"]),
                 model_score=float(ms) if ms is not None else None,
                 top_features=parse_top(row.get("top_features") or ""),
+                asked=row.get("asked") or "",
+                mandatory=bool(row.get("mandatory")),
+                office=row.get("office") or "",
+                flow=row.get("flow") or "",
             )
         )
     return out
@@ -465,11 +482,21 @@ def _results(lanes: pl.DataFrame) -> list[Result]:
 def screen_declarations(
     session: Session, *, actor: Actor, declarations: list[DeclarationIn], store: bool = False
 ) -> list[Result]:
-    """Screen declarations from the API; with ``store``, keep them with their lane."""
+    """Screen declarations from the API; with ``store``, keep them with their lane.
+
+    Capacity is decided in arrival order against the current period's counts of the
+    caller's agency and the recent risk thresholds (``capacity.period_for``); storing adds
+    to the counts, read and written under the write lock."""
     parsed = parse_declarations(declarations)
+    policy = lane_rates.policy_for(session, actor.agency_id, random_rate=RANDOM_RATE)
+    if store:
+        _own_agency(session, actor)
+        lock_for_writing(session)
+    day = capacity.period_of()
+    policy.period = capacity.period_for(session, actor=actor, policy=policy, day=day)
     results = screen_parsed(
         parsed,
-        policy=lane_rates.policy_for(session, actor.agency_id, random_rate=RANDOM_RATE),
+        policy=policy,
         watchlist=watchlist_for(session, actor),
         model=current_model(),
         rules=rules_for_agency(session, actor.agency_id),
@@ -477,6 +504,10 @@ def screen_declarations(
     )
     if store:
         _store(session, actor=actor, parsed=parsed, results=results)
+        assert actor.agency_id is not None  # _own_agency checked it
+        capacity.record(
+            session, agency_id=actor.agency_id, decided=[r.decided() for r in results], day=day
+        )
     return results
 
 
@@ -546,6 +577,8 @@ def _screening(row: Declaration, result: Result, actor: Actor, now: datetime) ->
         rules=";".join(result.rules),
         random=result.random,
         model_score=result.model_score,
+        asked=result.asked,
+        mandatory=result.mandatory,
         reasons=";".join(result.reasons),
         top_features=format_top(result.top_features),
         screened_by=actor.username,
@@ -574,6 +607,8 @@ def _attach_uuids(session: Session, agency_id: int, results: list[Result]) -> No
 class UploadReport:
     report: ImportReport
     lanes: dict[str, int]
+    #: Offices and flows where mandatory hits alone exceed the red capacity.
+    over_capacity: list[dict[str, Any]] = field(default_factory=list)
 
 
 def import_and_screen(
@@ -591,9 +626,10 @@ def import_and_screen(
         agency_code=agency.code,
         encoding=encoding,
     )
+    policy = lane_rates.policy_for(session, actor.agency_id, random_rate=RANDOM_RATE)
     results = screen_frame(
         read_frame(source, encoding=encoding),
-        policy=lane_rates.policy_for(session, actor.agency_id, random_rate=RANDOM_RATE),
+        policy=policy,
         watchlist=watchlist_for(session, actor),
         model=current_model(),
         rules=rules_for_agency(session, actor.agency_id),
@@ -609,7 +645,11 @@ def import_and_screen(
         if n % 500 == 0:
             session.flush()
     session.flush()
-    return UploadReport(report=report, lanes=lanes)
+    decided = [r.decided() for r in results]
+    capacity.record(session, agency_id=agency.id, decided=decided, day=capacity.period_of(now))
+    return UploadReport(
+        report=report, lanes=lanes, over_capacity=capacity.mandatory_overflow(decided, policy)
+    )
 
 
 def save_upload(upload: Any, folder: Path) -> Path:

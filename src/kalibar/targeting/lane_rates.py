@@ -2,7 +2,9 @@
 
 An agency's administrators write one line per office and flow (``*`` for any office or
 any flow): the highest share of declarations the red, yellow and blue lanes may take there
-(the inspection capacity; an empty value leaves the lane uncapped)::
+(the inspection capacity; an empty value leaves the lane to the next line that matches,
+and to ``lanes.DEFAULT_CAPACITY`` — red 2 %, yellow 5 %, blue uncapped — when none does;
+a lane is uncapped when red, yellow and blue together reach 1)::
 
     office,flow,red,yellow,blue
     BA-UIO-SA-POST,postal,0.03,0.08,
@@ -13,7 +15,7 @@ no office/flow twice) and refuses the whole text with each error and its line; a
 text replaces the agency's rows (audited: who changed which rate when). Lane assignment
 (``lanes.LanePolicy.rates``) looks a declaration's office and flow up as ``office/flow``,
 ``office/*``, ``*/flow``, ``*/*`` — the first line that sets a lane wins. An agency with no
-rows keeps the default (no caps: only the control sample's rate applies).
+rows keeps the defaults; the random control sample comes on top.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from kalibar.errors import Forbidden, Invalid
 from kalibar.files import writer as csv_writer
 from kalibar.i18n import _
 from kalibar.targeting.fields import FLOWS
-from kalibar.targeting.lanes import LanePolicy
+from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy
 from kalibar.targeting.rule_models import LaneRate
 
 HEADER = ("office", "flow", "red", "yellow", "blue")
@@ -211,7 +213,12 @@ def rates_for(session: Session, agency_id: int | None) -> dict[str, dict[str, fl
 def policy_for(
     session: Session, agency_id: int | None, *, random_rate: float, seed: int = 0
 ) -> LanePolicy:
-    return LanePolicy(random_rate=random_rate, seed=seed, rates=rates_for(session, agency_id))
+    return LanePolicy(
+        random_rate=random_rate,
+        seed=seed,
+        rates=rates_for(session, agency_id),
+        defaults=dict(DEFAULT_CAPACITY),
+    )
 
 
 def save(session: Session, *, actor: Actor, text: str) -> list[RateLine]:

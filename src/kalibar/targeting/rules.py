@@ -6,6 +6,8 @@ A rule file holds ``rules:``, a list of rules::
       lane: red                  # red | yellow | blue
       weight: 40                 # adds to the declaration's score when the rule hits
       active: true               # inactive rules are back-tested, never screened
+      mandatory: false           # true: red whatever the capacity (a confirmed watchlist
+                                 # hit, a legal prohibition); only with lane: red
       valid_from: 2024-01-01     # optional dates, on the declaration's lodged_at
       valid_to: 2026-12-31
       rationale: why the rule exists (for analysts)
@@ -45,6 +47,7 @@ _KEYS = {
     "lane",
     "weight",
     "active",
+    "mandatory",
     "valid_from",
     "valid_to",
     "rationale",
@@ -67,6 +70,8 @@ class Rule:
     valid_from: date | None = None
     valid_to: date | None = None
     line: int = 0
+    #: Red regardless of capacity (``lanes``): a confirmed watchlist hit, a legal prohibition.
+    mandatory: bool = False
 
 
 class _Problems(Exception):
@@ -147,6 +152,11 @@ class _Reader:
         active = self.scalar(pairs["active"][1]) if "active" in pairs else True
         if not isinstance(active, bool):
             self.error(pairs["active"][1], _("active is true or false"))
+        mandatory = self.scalar(pairs["mandatory"][1]) if "mandatory" in pairs else False
+        if not isinstance(mandatory, bool):
+            self.error(pairs["mandatory"][1], _("mandatory is true or false"))
+        elif mandatory and lane != "red":
+            self.error(pairs["mandatory"][1], _("a mandatory rule sends red: set lane: red"))
         dates: dict[str, date | None] = {}
         for key in ("valid_from", "valid_to"):
             value = self.scalar(pairs[key][1]) if key in pairs else None
@@ -175,6 +185,7 @@ class _Reader:
             dates["valid_from"],
             dates["valid_to"],
             node.start_mark.line + 1,
+            mandatory is True,
         )
 
     # -------------------------------------------------------------- conditions

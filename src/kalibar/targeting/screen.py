@@ -4,7 +4,8 @@
 Order: item features (``features.prepare``) → watchlist columns (``names.watchlist_features``:
 ``watchlist_score``, ``watchlist_hit``, ``watchlist_reason``) → the model's ``score`` per
 declaration (one vectorised prediction, no explanations) → rules (which may use the
-watchlist columns) → lanes (rules, score thresholds, capacity, random sample). Top
+watchlist columns) → lanes (one risk score from the model and the rules, thresholds,
+mandatory rules, capacity per office and flow, random sample; see ``lanes``). Top
 contributing features are computed afterwards, for the red and yellow declarations only,
 when asked (``explain``).
 """
@@ -20,7 +21,7 @@ import polars as pl
 
 from kalibar.targeting.engine import active_rules, evaluate
 from kalibar.targeting.features import prepare, read_frame
-from kalibar.targeting.lanes import LanePolicy, assign
+from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy, assign
 from kalibar.targeting.names import WatchEntry, watchlist_per_declaration
 from kalibar.targeting.rules import Rule
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from kalibar.targeting.model import RiskModel
 
 OUTPUT = ("declaration_id", "score", "lane", "reasons")
-#: Model score (calibrated probability of a finding) → lane, when the policy sets none.
+#: Risk (calibrated probability of a finding) → requested lane, when the policy sets none.
 DEFAULT_SCORE_THRESHOLDS = {"red": 0.5, "yellow": 0.2}
 
 Entries = Iterable[WatchEntry] | pl.DataFrame
@@ -122,15 +123,19 @@ def screen_file(
     rules: list[Rule],
     random_rate: float = 0.01,
     seed: int = 0,
-    red_rate: float | None = None,
+    red_rate: float | None = DEFAULT_CAPACITY["red"],
+    yellow_rate: float | None = DEFAULT_CAPACITY["yellow"],
     watchlist: Entries | None = None,
     model: RiskModel | None = None,
 ) -> dict[str, int]:
-    """Screen ``path`` into ``out``; returns the number of declarations per lane."""
+    """Screen ``path`` into ``out``; returns the number of declarations per lane. Red and
+    yellow are capped at ``red_rate``/``yellow_rate`` of each office's and flow's
+    declarations (``None``: uncapped), the whole file ranked by risk."""
+    caps = {"red": red_rate, "yellow": yellow_rate}
     policy = LanePolicy(
         random_rate=random_rate,
         seed=seed,
-        rates={"*/*": {"red": red_rate}} if red_rate is not None else {},
+        rates={"*/*": {k: v for k, v in caps.items() if v is not None}},
     )
     lanes = screen(read_frame(path), rules=rules, policy=policy, watchlist=watchlist, model=model)
     lanes.select(pl.col("declaration_id"), pl.col("score").round(2), "lane", "reasons").write_csv(
