@@ -263,3 +263,34 @@ def test_first_upgrade_makes_a_private_key_file_and_rotation_replaces_it(
         assert result.exit_code == 0 and "anchored head" in result.output, result.output
     finally:
         get_settings.cache_clear()
+
+
+def test_upgrading_a_database_from_before_keys(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back to revision 0012 (no seals, tokens without expiry), then `kalibar db upgrade`:
+    the old entries are sealed once their hashes verify, and old tokens get an expiry."""
+    from alembic import command
+
+    from kalibar.db.migrate import alembic_config, current
+
+    _make_changes(world)
+    with unit_of_work(world.engine) as s:
+        raw, token = auth.create_token(s, username="officer")
+        token_id = token.id
+    cfg = alembic_config(world.engine.url.render_as_string(hide_password=False))
+    with world.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+    assert current(world.engine) == "0012"
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE api_tokens SET expires_at = NULL"))
+    monkeypatch.setattr("kalibar.db.cli.default_engine", lambda: world.engine)
+    result = CliRunner().invoke(cli_app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "entries sealed" in result.output
+    with world.session() as s:
+        assert verify_chain(s) == []
+        token = s.get(auth.ApiToken, token_id)
+        assert token is not None and token.expires_at is not None
+        assert s.execute(select(AuditEntry.seq).where(AuditEntry.mac.is_(None))).first() is None

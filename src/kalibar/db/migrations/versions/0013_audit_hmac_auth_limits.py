@@ -69,10 +69,9 @@ def downgrade() -> None:
         batch_op.create_index(batch_op.f("ix_login_failures_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_login_failures_username"), ["username"], unique=False)
     op.drop_table("auth_attempts")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("totp_last_step")
-    with op.batch_alter_table("audit_head", schema=None) as batch_op:
-        batch_op.drop_column("key_id")
-        batch_op.drop_column("mac")
-    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.drop_column("mac")
+    # Plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch rebuild of ``users`` would
+    # fail on the foreign keys that refer to it, and would copy the whole audit trail.
+    op.execute("ALTER TABLE users DROP COLUMN totp_last_step")
+    op.execute("ALTER TABLE audit_head DROP COLUMN key_id")
+    op.execute("ALTER TABLE audit_head DROP COLUMN mac")
+    op.execute("ALTER TABLE audit_entries DROP COLUMN mac")
