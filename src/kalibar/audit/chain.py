@@ -158,7 +158,8 @@ def seal_head(key: AuditKey, head: AuditHead) -> None:
 class Problem:
     seq: int
     # "changed", "removed", "reordered", "truncated", "unsealed" (no seal: written before
-    # the key, or the seal was removed), "key" (the chain was sealed with another key)
+    # the key, or the seal was removed), "key" (the chain was sealed with another key),
+    # "anchor" (an anchored head whose own seal does not verify)
     kind: str
     message: str
 
