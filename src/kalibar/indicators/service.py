@@ -25,7 +25,7 @@ from kalibar.i18n import _
 from kalibar.indicators import sdg
 from kalibar.records.models import FirearmRecord
 from kalibar.sharing.service import group_ids_for, partner_countries
-from kalibar.sharing.visibility import get_editable, get_visible
+from kalibar.sharing.visibility import can_edit, get_editable, get_visible
 
 ORIGIN_SOURCES = ("tracing", "other")
 #: The origin source a person may set by hand; ``tracing`` is set by a trace's answer.
@@ -158,8 +158,7 @@ def origin_of(record: FirearmRecord, *, editable: bool) -> Origin:
 
 def get_origin(session: Session, *, actor: Actor, record_id: uuid.UUID) -> Origin:
     record = get_visible(session, FirearmRecord, record_id, actor)
-    editable = actor.agency_id is not None and record.owner_agency_id == actor.agency_id
-    return origin_of(record, editable=editable)
+    return origin_of(record, editable=can_edit(record, actor))
 
 
 def set_origin(

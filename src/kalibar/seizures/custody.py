@@ -46,6 +46,7 @@ from kalibar.seizures.models import (
     SeizedItem,
     Seizure,
 )
+from kalibar.sharing.visibility import can_edit
 
 #: Actions after which the item has left the chain for good.
 FINAL = ("released", "destroyed")
@@ -152,7 +153,7 @@ def may_append(session: Session, seizure: Seizure, actor: Actor) -> bool:
     """Owner agency, or the agency a hand-over is offered to or was accepted by."""
     if actor.agency_id is None:
         return False
-    if seizure.owner_agency_id == actor.agency_id:
+    if can_edit(seizure, actor):
         return True
     handover = session.execute(
         select(Handover.uuid)
