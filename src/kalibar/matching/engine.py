@@ -32,7 +32,8 @@ from .index import BaseIndex
 from .prepare import Prepared, Reading, best_reading, prepare
 from .rank import Normaliser, attribute_agreement, normalise
 from .readings import NO_DESIGNATIONS, Designations
-from .vector import QueryBatch, RecordText, TopHits, merge_readings, round_score, search
+from .topk import TopHits, merge_readings, round_score
+from .vector import QueryBatch, RecordText, search
 
 
 @dataclass(frozen=True)
