@@ -136,3 +136,22 @@ def test_bad_input_has_the_error_shape(world: World) -> None:
         client_for(world.engine).post("/api/v1/checks", json={"serial_number": "1"}).status_code
         == 401
     )
+
+
+def test_check_reads_transliteration_and_designation_and_says_when_narrow(world: World) -> None:
+    officer = _client(world, "officer")
+    rec = officer.post(
+        "/api/v1/records", json={**M70, "make": "Tula", "model": "", "serial_number": "ЖД 442781"}
+    ).json()
+    border = _client(world, "border")
+    out = _check(border, serial_number="M70 ZHD442781")
+    top = out["candidates"][0]
+    assert top["record_id"] == rec["record_id"]
+    assert 0.0 <= top["confidence"] <= 1.0
+    assert any("M70" in line for line in top["explanation"])
+    assert any("digraphs" in line or "transliteration" in line for line in top["explanation"])
+    assert out["notes"] and "make" in out["notes"][0]
+    # With a make the search is wide inside the make's block, and nothing is said.
+    wide = _check(border, serial_number="ZHD44X7X1", make="Tula")
+    assert wide["candidates"][0]["record_id"] == rec["record_id"]
+    assert wide["notes"] == []

@@ -27,6 +27,8 @@ class CandidateOut(BaseModel):
     record_id: uuid.UUID
     reference: str
     score: float
+    #: Calibrated probability that this record is the checked firearm.
+    confidence: float
     serial_number: str
     make: str
     model: str
@@ -43,6 +45,7 @@ class CandidateOut(BaseModel):
             record_id=r.uuid,
             reference=r.reference,
             score=c.score,
+            confidence=c.confidence,
             serial_number=r.serial_number,
             make=r.make,
             model=r.model,

@@ -67,6 +67,7 @@ class CheckInput:
 class CheckCandidate:
     record: FirearmRecord
     score: float
+    confidence: float
     explanation: list[str]
     serial_folded: str
     ops: tuple[EditOp, ...]
@@ -203,6 +204,7 @@ def check(
             CheckCandidate(
                 record=rec,
                 score=round(c.score, 4),
+                confidence=c.confidence,
                 explanation=explain(query.serial_number, q, c, rec),
                 serial_folded=c.serial,
                 ops=c.ops,
