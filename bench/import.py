@@ -262,6 +262,13 @@ def measured_import(url: str, source: Path) -> None:
         "scan_s": round(t_scan, 1),
         "commit_and_index_s": round(seconds - t_import - t_scan, 1),
         "seconds": round(seconds, 1),
+        "cpu_s": round(
+            sum(
+                resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime
+                for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            ),
+            1,
+        ),
         "peak_mb": round(_peak_mb(resource.RUSAGE_SELF)),
         "worker_peak_mb": round(_peak_mb(resource.RUSAGE_CHILDREN)),
     }

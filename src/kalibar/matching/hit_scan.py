@@ -6,16 +6,17 @@ entries — and ranks every candidate in Python objects. Here instead, inside th
 own transaction (so the new rows are seen and a rolled-back import leaves nothing):
 
 1. every live record that can take part in a hit (a *recovered* status — seized, found,
-   surrendered — or a *wanted* one — lost, stolen, trafficked — and a serial) is read once
-   and two engines are built in bulk (``MatchEngine.build``): one of the wanted records
-   and one of the recovered ones, old and new together;
-2. each new recovered record is looked up in the wanted engine and each new wanted one in
-   the recovered engine, in large batches (``MatchEngine.query_batch``: one equi-join of
+   surrendered — or a *wanted* one — lost, stolen, trafficked — and a serial) is read once;
+   an engine of the recovered records, old and new together, is built in bulk
+   (``MatchEngine.build``), then, once that one is freed, one of the wanted records;
+2. each new wanted record is looked up in the recovered engine and each new recovered one
+   in the wanted engine, in large batches (``MatchEngine.query_batch``: one equi-join of
    deletion keys per batch). A first pass keeps :data:`FIRST` candidates per record; only
    a record whose last kept candidate still scores at or above the alert threshold is
    asked again for :data:`LIMIT` — candidates come best first, so this finds the same
    candidates over the threshold as asking everyone for :data:`LIMIT`;
-3. the pairs over the threshold become hits through the same code as the per-record path
+3. the pairs over the threshold (kept as :class:`Found`, without their engine) become hits
+   through the same code as the per-record path
    (:func:`kalibar.matching.hits.scan_created_since` → ``record_hits``: direction,
    existing pairs, explanation, notices), records in the order of their ids;
 4. after the commit the index is rebuilt once (``index_store.rebuild``, see
@@ -30,7 +31,8 @@ the same side; here the 20 are all of the other side.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -112,24 +114,55 @@ def _over(
             yield row[0], good
 
 
+@dataclass(frozen=True)
+class Found:
+    """A candidate over the threshold, kept without its engine (which is freed)."""
+
+    key: str
+    score: float
+    ops: tuple[Any, ...]
+
+
+def _side(
+    others: list[Row], rows: list[Row], threshold: float, progress: Callable[[int], None]
+) -> dict[str, list[Found]]:
+    """Look ``rows`` up in an engine of ``others`` (built here, freed on return)."""
+    engine = MatchEngine.build(others)
+    found: dict[str, list[Found]] = {}
+    for start in range(0, len(rows), BATCH):
+        part = rows[start : start + BATCH]
+        for key, cands in _over(engine, part, threshold):
+            found[key] = [Found(c.key, float(c.score), tuple(c.ops)) for c in cands]
+        progress(len(part))
+    return found
+
+
 def candidates_since(
-    session: Session, since: datetime
-) -> Iterator[tuple[int, list[str], dict[str, list[Any]]]]:
-    """For each batch of records created at or after ``since``: (records done so far,
-    their ids in order, id → candidates over the threshold of the other side)."""
+    session: Session, since: datetime, progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[list[str], dict[str, list[Found]]]]:
+    """For each batch of records created at or after ``since``: (their ids in order, id →
+    candidates over the threshold of the other side). One engine is alive at a time: the
+    recovered records' (for the new wanted ones), then the wanted records'."""
     threshold = get_settings().match_alert_threshold
     wanted_rows, recovered_rows, new = _read(session, since)
     if not new:
         return
     session.info[REBUILD] = True
-    engines = {
-        True: MatchEngine.build(recovered_rows),  # a new wanted record looks among these
-        False: MatchEngine.build(wanted_rows),
-    }
-    del wanted_rows, recovered_rows
-    for start in range(0, len(new), BATCH):
-        part = new[start : start + BATCH]
-        found: dict[str, list[Any]] = {}
-        for side in (True, False):
-            found.update(_over(engines[side], [row for row, w in part if w is side], threshold))
-        yield start + len(part), [row[0] for row, _w in part], found
+    done = 0
+
+    def advanced(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done)
+
+    new_wanted = [row for row, is_wanted in new if is_wanted]
+    found = _side(recovered_rows, new_wanted, threshold, advanced)
+    del recovered_rows, new_wanted
+    new_recovered = [row for row, is_wanted in new if not is_wanted]
+    found |= _side(wanted_rows, new_recovered, threshold, advanced)
+    del wanted_rows, new_recovered
+    ids = [row[0] for row, _w in new]
+    for start in range(0, len(ids), BATCH):
+        part = ids[start : start + BATCH]
+        yield part, {k: found[k] for k in part if k in found}

@@ -244,7 +244,7 @@ def scan_created_since(
     session.info[_SINCE] = since if known is None or since < known else known
     made = 0
     r = FirearmRecord
-    for done, ids, found in hit_scan.candidates_since(session, since):
+    for ids, found in hit_scan.candidates_since(session, since, progress):
         if found:
             keys = {uuid.UUID(k) for k in found}
             keys |= {uuid.UUID(c.key) for cands in found.values() for c in cands}
@@ -261,8 +261,6 @@ def scan_created_since(
                 if cands and rec is not None:
                     wanted[rec] = [(uuid.UUID(c.key), c) for c in cands]
             made += len(record_hits(session, wanted, records))
-        if progress:
-            progress(done)
     return made
 
 
