@@ -16,6 +16,7 @@ from rich.table import Table
 from kalibar.cli_support import command_session, console, handle_errors
 from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.errors import Invalid
+from kalibar.files import check_size
 from kalibar.i18n import _
 from kalibar.tracing import exchange, pdf, queues
 
@@ -67,6 +68,7 @@ def import_(
     with command_session() as session:
         actor = cli_actor(session, agency)
         session.info["actor"] = actor
+        check_size(file, name=file.name, max_bytes=exchange.MAX_BYTES)
         t = exchange.import_document(session, actor=actor, raw=file.read_bytes())
         reference, status, tid = t.reference, t.status, t.uuid
     console.print(
