@@ -3,6 +3,7 @@ and size refused with a message, never a traceback (issue 18 items 3, 4)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,21 @@ def test_oversize_file_is_refused_before_it_is_read(
     path.write_text("{" + " " * 1_100_000 + "}")  # trace documents: 1 MB
     r = cli.invoke(app, ["traces", "import", str(path), "--agency", "BA-GP"])
     assert r.exit_code == 1 and "too large" in r.output
+
+
+def test_many_bad_seizures_stop_reading_with_a_short_report(
+    cli: CliRunner,  # noqa: F811
+    world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KALIBAR_IMPORT_MAX_BAD_ROWS", "5")
+    monkeypatch.setenv("KALIBAR_IMPORT_MAX_LISTED_ERRORS", "3")
+    get_settings.cache_clear()
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([{"context": "teleport"}] * 50))
+    r = cli.invoke(app, ["seizures", "import", str(path), "--agency", "BA-GP"])
+    assert r.exit_code == 1
+    assert "reading stopped at [5]" in r.output
+    assert "more errors" in r.output
+    assert _count(world.engine, Seizure) == 0

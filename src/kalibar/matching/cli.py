@@ -23,6 +23,7 @@ from kalibar.cli_support import (
     progress_bar,
 )
 from kalibar.db.session import default_engine
+from kalibar.files import check_size, file_limits
 from kalibar.i18n import _
 from kalibar.matching import index_store, jobs, service
 
@@ -91,6 +92,7 @@ def match(
     agency: str = typer.Option(None, help="Match as this agency (its visibility applies)."),
 ) -> None:
     """Cross-match a CSV of queries against the records."""
+    check_size(queries, name=queries.name, max_bytes=file_limits().document_bytes)
     rows = jobs.read_queries(queries.read_text(encoding="utf-8-sig"))
     with command_session() as s, progress_bar() as bar:
         actor = operator_actor(s, agency) if agency else None

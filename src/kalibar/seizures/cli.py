@@ -39,7 +39,9 @@ _SHOWN_ERRORS = 200
 
 def _print_errors(errors: list[dict[str, object]]) -> None:
     for e in errors[:_SHOWN_ERRORS]:
-        err_console.print(f"  {e.get('field') or '$'}: {e.get('message', '')}", markup=False)
+        err_console.print(
+            f"  {e.get('field') or '$'}: {e.get('message') or e.get('reason', '')}", markup=False
+        )
     if len(errors) > _SHOWN_ERRORS:
         err_console.print(_("  ... and %(n)d more") % {"n": len(errors) - _SHOWN_ERRORS})
 
@@ -76,7 +78,7 @@ def import_cmd(
             }
         )
         if report.errors:
-            _print_errors(report.errors)
+            _print_errors(report.error_details())
 
 
 def read_file(file: Path) -> bytes:

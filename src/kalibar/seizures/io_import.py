@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
 from kalibar.errors import Invalid, KalibarError
-from kalibar.files import load_json
+from kalibar.files import file_limits, listed_details, load_json
 from kalibar.i18n import _
 from kalibar.seizures import custody, entities, service
 from kalibar.seizures.models import Involvement, SeizedItem, Seizure
@@ -129,8 +129,13 @@ class ImportReport:
     items: int = 0
     custody_events: int = 0
     references: list[str] = field(default_factory=list)
-    #: ``{"field": JSON path, "message": ...}``, in file order.
+    #: ``{"field": JSON path, "message": ...}``, in file order: the first
+    #: ``KALIBAR_IMPORT_MAX_LISTED_ERRORS``, the rest counted in ``errors_omitted``.
     errors: list[dict[str, Any]] = field(default_factory=list)
+    errors_omitted: int = 0
+
+    def error_details(self) -> list[dict[str, Any]]:
+        return listed_details(self.errors, self.errors_omitted)
 
 
 def _document(raw: bytes, filename: str) -> list[Any]:
@@ -164,6 +169,7 @@ def import_seizures(
     seizure's ``agency``.
     """
     doc = _document(raw, filename)
+    limits = file_limits()
     report = ImportReport(file=filename, read=len(doc))
     if on_start:
         on_start(len(doc))
@@ -172,14 +178,29 @@ def import_seizures(
         errors = _import_one(session, report, actors, actor_for, entry, f"[{i}]", agency)
         if errors:
             report.rejected += 1
-            report.errors.extend(errors)
+            room = max(limits.listed_errors - len(report.errors), 0)
+            report.errors.extend(errors[:room])
+            report.errors_omitted += len(errors) - len(errors[:room])
+            if report.rejected > limits.bad_rows:
+                raise Invalid(
+                    _(
+                        "%(file)s: more than %(n)d seizures are not valid; reading stopped "
+                        "at %(path)s and nothing was imported."
+                    )
+                    % {"file": filename, "n": limits.bad_rows, "path": f"[{i}]"},
+                    [
+                        *report.error_details(),
+                        {"field": f"[{i}]", "error": "too_many_bad_rows",
+                         "max_bad_rows": limits.bad_rows},
+                    ],
+                )  # fmt: skip
         if progress:
             progress(i + 1)
     if report.errors and not partial:
         raise Invalid(
             _("%(file)s: %(n)d of %(total)d seizures are not valid; nothing was imported.")
             % {"file": filename, "n": report.rejected, "total": report.read},
-            report.errors,
+            report.error_details(),
         )
     return report
 
