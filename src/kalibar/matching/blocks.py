@@ -153,7 +153,7 @@ class BlockCache:
                 parts.extend(variant_hashes(np.ascontiguousarray(codes), k))
         if not parts:
             return []
-        hashes = np.concatenate(parts)
+        hashes = np.unique(np.concatenate(parts))
         _, ords = self.base.probe_batch(hashes, np.zeros(len(hashes), np.int64))
         ords = np.unique(ords)
         ords = ords[self.in_block(p.attrs, ords)]

@@ -314,7 +314,7 @@ class MatchEngine:
             if self.delta.records:
                 found.extend(self._delta_rows(p, wide))
             if wide:
-                found.extend(self._block_rows(p))
+                found.extend(self._block_rows(p, limit))
             if found:
                 extra[i] = found
         return prepared, top, extra
@@ -334,16 +334,32 @@ class MatchEngine:
                 rows.append(((neg, units, key), key, -1, rec.folded, rec.attributes, units, d, j))
         return rows
 
-    def _block_rows(self, p: Prepared) -> list[_Row]:
+    def _block_rows(self, p: Prepared, limit: int) -> list[_Row]:
+        """Best ``limit`` records of the query's block under the wide budget, ranked in
+        bulk like the index path (every reading against every block candidate)."""
         base = self.base
+        found = np.array(self.blocks.scan(p, self.delta.tombstones), dtype=np.int64)
+        if not len(found):
+            return []
+        rs = p.readings
+        batch = QueryBatch(
+            [r.folded for r in rs],
+            [r.skeleton for r in rs],
+            np.array([r.wide for r in rs], dtype=np.int64),
+            [p.attrs] * len(rs),
+            np.array([r.penalty for r in rs], dtype=np.int64),
+        )
+        owners = np.repeat(np.arange(len(rs), dtype=np.int64), len(found))
+        pairs = (owners, np.tile(found, len(rs)))
+        top = search(base, self.config, batch, limit, None, pairs, self.config.wide_budget)
+        top = merge_readings(top, np.zeros(len(rs), np.int64), np.arange(len(rs)), limit)
+        keys = base.keys.keys(top.ordinal) if len(top.ordinal) else []
         rows: list[_Row] = []
-        for o in self.blocks.scan(p, self.delta.tombstones):
-            f = base.folded(o)
-            best = best_reading(self.config, p, f, base.attributes(o), True)
-            if best is not None:
-                (neg, units, _), j, d, _ = best
-                key = base.keys.key(o)
-                rows.append(((neg, units, key), key, o, f, None, units, d, j))
+        for key, o, x, u, d, j in zip(keys, top.ordinal.tolist(), top.score.tolist(),
+                                      top.units.tolist(), top.edits.tolist(),
+                                      top.reading.tolist() if top.reading is not None else [],
+                                      strict=True):  # fmt: skip
+            rows.append(((-round_score(x), u, key), key, o, base.folded(o), None, u, d, j))
         return rows
 
     def _candidates(

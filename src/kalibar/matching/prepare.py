@@ -5,7 +5,9 @@ the block scan so both rank with the arithmetic the vectorised path reproduces.
 Acceptance contract (what "index == exhaustive scan" means): a record is accepted when
 some reading's skeleton is within ``min(k(len reading), k(len record))`` OSA edits of the
 record's skeleton, with ``k`` the ordinary budget — or, for a record in the query's
-block (it agrees on every make/model/calibre/type the query gives), the wide budget. Of
+block (it agrees on every make/model/calibre/type the query gives) and the visual
+reading of the serial as written, the wide budget (other readings keep the ordinary one:
+each would multiply the block search). Of
 the accepted readings the candidate keeps the best by ``(-score, units, reading index)``;
 ``units`` include the reading's own cost.
 """
@@ -85,6 +87,8 @@ def prepare(
             star = "*" in folded
             k = config.budget.max if star else config.budget.for_length(len(skel))
             wide = config.wide_budget.max if star else config.wide_budget.for_length(len(skel))
+            if name != "visual" or aside:  # the wide budget: the serial as seen and written
+                wide = k
             pen = (0 if name == "visual" else costs.reading_units) + (
                 costs.set_aside_units if aside else 0
             )

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from .config import UNIT, MatchConfig
+from .config import UNIT, EditBudget, MatchConfig
 from .distance import weighted_cost_units
 from .fold import _ASCII_SKEL, STAR, UNKNOWN, to_skeleton, to_skeleton_keep_star
 from .hashing import deletion_variants, encode, hash_strings, variant_hashes
@@ -279,21 +279,30 @@ def search(
     batch: QueryBatch,
     limit: int,
     dead: set[int] | None = None,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    budget: EditBudget | None = None,
 ) -> TopHits:
-    """Top ``limit`` base hits per query (exact ranking; see the module docstring)."""
+    """Top ``limit`` base hits per query (exact ranking; see the module docstring).
+
+    ``pairs`` (query row, ordinal) replaces the probe (the block search finds its own
+    candidates); ``budget`` replaces the ordinary per-length budget of the records
+    (the wide budget, with ``batch.k`` the queries' wide budgets)."""
     empty = np.empty(0, np.int64)
     none = TopHits(empty, empty, np.empty(0), empty, empty)
     if not len(batch) or limit <= 0:
         return none
-    hashes, owner = variant_hashes_batch(batch.skeleton, batch.k)
-    owners, ords = base.probe_batch(hashes, owner)
+    if pairs is None:
+        hashes, owner = variant_hashes_batch(batch.skeleton, batch.k)
+        owners, ords = base.probe_batch(hashes, owner)
+    else:
+        owners, ords = pairs
     if dead:
         keep = ~np.isin(ords, np.fromiter(dead, dtype=np.int64, count=len(dead)))
         owners, ords = owners[keep], ords[keep]
     if not len(ords):
         return none
     text = RecordText(base)
-    budget = config.budget
+    budget = budget or config.budget
     qlen_sk = np.fromiter(map(len, batch.skeleton), dtype=np.int64, count=len(batch))
     if text.plain:
         # Pairs beyond the budget on length alone never reach the edit distance.
