@@ -122,6 +122,14 @@ def test_integers_past_64_bits_are_refused_at_the_edge(admin: TestClient) -> Non
     assert admin.get(f"{API}/audit", params={"before": 10}).status_code == 200
 
 
+def test_an_unknown_sharing_group_is_named(officer: TestClient) -> None:
+    groups = {"distribution": "group", "sharing_groups": [591226593]}
+    seizure = {"occurred_at": "2026-01-02T10:00:00Z", "context": "border_check", "place_name": "X"}
+    for path, body in (("records", {"status": "lost"}), ("seizures", seizure)):
+        r = officer.post(f"{API}/{path}", json=body | groups)
+        assert _invalid(r, "sharing_groups")["value"] == 591226593
+
+
 def test_control_character_in_rule_yaml_is_located(admin: TestClient) -> None:
     text = "rules:\n  - id: r1\n    lane: red\x04\n"
     r = admin.post(f"{API}/targeting/rules", json={"yaml": text})

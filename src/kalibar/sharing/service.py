@@ -96,6 +96,13 @@ def set_distribution(
             _("Distribution to a group needs at least one sharing group."),
             [{"field": "sharing_groups"}],
         )
+    wanted = set(group_ids or []) if level is Distribution.group else set()
+    known = session.execute(select(SharingGroup.id).where(SharingGroup.id.in_(wanted))).scalars()
+    if unknown := wanted - set(known):
+        raise Invalid(
+            _("Unknown sharing group."),
+            [{"field": "sharing_groups", "value": gid} for gid in sorted(unknown)],
+        )
     obj.distribution = level.value
     if obj.uuid is None:
         obj.uuid = uuid7()
@@ -103,7 +110,6 @@ def set_distribution(
     existing = session.execute(
         select(ObjectSharingGroup).where(ObjectSharingGroup.object_uuid == object_uuid)
     ).scalars()
-    wanted = set(group_ids or []) if level is Distribution.group else set()
     for link in existing:
         if link.group_id in wanted:
             wanted.discard(link.group_id)
