@@ -26,13 +26,13 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from kalibar.audit.models import AuditEntry
 from kalibar.auth.actor import Actor
 from kalibar.db.base import SharedObject
-from kalibar.sharing.visibility import visible
+from kalibar.sharing.visibility import visible, visible_clause
 
 #: ids among the given (object ids of one kind) whose object the actor may see.
 Resolver = Callable[[Session, Actor, list[uuid.UUID]], set[uuid.UUID]]
@@ -58,11 +58,18 @@ def parent_resolver(column: Any, parent: type[SharedObject], key: Any = None) ->
     own = key if key is not None else column.class_.uuid
 
     def resolve(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-        parents = visible(select(parent.uuid), parent, actor, include_deleted=True)
-        stmt = select(own).where(own.in_(ids), column.in_(parents.scalar_subquery()))
+        stmt = select(own).where(own.in_(ids), visible_exists(parent, column, actor))
         return set(session.execute(stmt).scalars())
 
     return resolve
+
+
+def visible_exists(model: type[SharedObject], key: Any, actor: Actor) -> Any:
+    """SQL: the ``model`` row whose uuid is ``key`` (a column of the outer query) is one
+    the actor may see (tombstoned too: history). Correlated, so it costs a key look-up
+    per row, whatever the size of the table."""
+    m: Any = model
+    return exists().where(m.uuid == key, visible_clause(model, actor))
 
 
 def _shared_models() -> dict[str, type[SharedObject]]:

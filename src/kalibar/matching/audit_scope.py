@@ -10,30 +10,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kalibar.audit.scope import Resolver
+from kalibar.audit.scope import Resolver, visible_exists
 from kalibar.auth.actor import Actor
 from kalibar.matching.models import Hit, Notification, RecordLink
 from kalibar.records.models import FirearmRecord
-from kalibar.sharing.visibility import visible
 
 
-def _visible_records(actor: Actor) -> Any:
-    r = FirearmRecord
-    return visible(select(r.uuid), r, actor, include_deleted=True).scalar_subquery()
+def _seen(column: Any, actor: Actor) -> Any:
+    return visible_exists(FirearmRecord, column, actor)
 
 
 def _hits(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    seen = _visible_records(actor)
     stmt = select(Hit.uuid).where(
-        Hit.uuid.in_(ids), Hit.query_record_id.in_(seen), Hit.matched_record_id.in_(seen)
+        Hit.uuid.in_(ids), _seen(Hit.query_record_id, actor), _seen(Hit.matched_record_id, actor)
     )
     return set(session.execute(stmt).scalars())
 
 
 def _links(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    seen = _visible_records(actor)
     stmt = select(RecordLink.uuid).where(
-        RecordLink.uuid.in_(ids), RecordLink.record_a.in_(seen), RecordLink.record_b.in_(seen)
+        RecordLink.uuid.in_(ids),
+        _seen(RecordLink.record_a, actor),
+        _seen(RecordLink.record_b, actor),
     )
     return set(session.execute(stmt).scalars())
 
