@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from seizure_support import fresh_data_dir
 from sqlalchemy import select
-from support import World, client_for, login, token_client
+from support import World, client_for, csrf_from, login, token_client
 from test_seizures_api import API, body
 
 from kalibar.seizures.models import ProcedureStep
@@ -48,6 +48,15 @@ def test_an_admin_of_another_agency_cannot_waive_or_complete_steps(world: World)
     login(web, "admin", world.passwords["admin"])
     page = web.get(f"/seizures/{s['seizure_id']}")
     assert page.status_code == 200 and "sz-waive" not in page.text
+    csrf = csrf_from(page.text)
+    posted = web.post(
+        f"/seizures/{s['seizure_id']}/steps/{step['step_id']}/waive",
+        data={"csrf_token": csrf, "reason": "from the page"},
+    )
+    assert posted.status_code == 403, posted.status_code
+    with world.session() as db:
+        row = db.get(ProcedureStep, uuid.UUID(step["step_id"]))
+        assert row is not None and row.status == "open"
     # a hidden step is a missing one (404), not a refusal
     serbia = token_client(world.engine, "rs.officer")
     hidden = serbia.post(f"{API}/steps/{step['step_id']}/complete", json={})
