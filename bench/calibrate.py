@@ -32,6 +32,10 @@ def main() -> None:
     ap.add_argument("--per-family", type=int, default=400)
     ap.add_argument("--seed", type=int, default=101)
     args = ap.parse_args()
+    if json.loads(OUT.read_text())["features"] != list(FEATURES):
+        # a new feature list: start from a neutral model (confidence is not a feature)
+        zero = {"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "intercept": 0.0}
+        OUT.write_text(json.dumps(zero))
     both = register(args.records + args.records // 5, seed=args.seed)
     records, outside = both[: args.records], both[args.records :]
     engine = build(records)

@@ -125,16 +125,17 @@ def report(present: list[Outcome], absent: list[Outcome]) -> None:
             f"AUC ({attr:10})      {auc(pos, neg):.3f} (misses scored 0), {found:.3f} "
             f"(true record returned) vs best candidate of {len(neg)} absent serials"
         )
-    _, neg = true_and_best(present, absent, "confidence")
-    top_true = np.array([o.cands[0].confidence if o.rank == 0 else -1.0 for o in present])
-    wrong_top = np.array(
-        [o.cands[0].confidence for o in present if o.cands and o.rank != 0], dtype=float
-    )
-    for thr in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
-        tp = int((top_true >= thr).sum())
-        fp = int((neg >= thr).sum()) + int((wrong_top >= thr).sum())
-        prec = tp / max(tp + fp, 1)
-        print(f"alert at confidence >= {thr:.2f}: precision {prec:.3f}, recall {tp / n:.3f}")
+    for attr, levels in (("confidence", (0.5, 0.6, 0.7, 0.8, 0.9)), ("score", (0.8, 0.85, 0.9))):
+        _, neg = true_and_best(present, absent, attr)
+        top_true = np.array([getattr(o.cands[0], attr) if o.rank == 0 else -1.0 for o in present])
+        wrong_top = np.array(
+            [getattr(o.cands[0], attr) for o in present if o.cands and o.rank != 0], dtype=float
+        )
+        for thr in levels:
+            tp = int((top_true >= thr).sum())
+            fp = int((neg >= thr).sum()) + int((wrong_top >= thr).sum())
+            prec = tp / max(tp + fp, 1)
+            print(f"alert at {attr} >= {thr:.2f}: precision {prec:.3f}, recall {tp / n:.3f}")
     every = present + absent
     groups = (
         ("single check", [o.seconds for o in every]),

@@ -5,7 +5,7 @@ but says little across queries (a 0.8 may be a sure hit for a ten-character seri
 noise for a four-character one). A logistic model over a few features turns it into a
 probability: the score, the weighted cost per character, the skeleton edits, the
 record's serial length, whether a non-visual reading or a set-aside designation was
-needed, whether attributes were compared, and the margin to the next candidate.
+needed, whether attributes were compared, and the margin to the next candidate, and how crowded the top of the list is (candidates within 0.05).
 
 The coefficients are data (``calibration.json`` next to this module), fitted offline by
 ``bench/calibrate.py`` on generated registers and misreadings (never at import). The hit
@@ -33,6 +33,7 @@ FEATURES = (
     "attributes",
     "margin",
     "alone",
+    "crowd",
 )
 _PATH = Path(__file__).with_name("calibration.json")
 
@@ -70,6 +71,7 @@ def features(cands: Sequence[_Scored], i: int, attributes: bool) -> list[float]:
         1.0 if attributes else 0.0,
         margin,
         1.0 if len(cands) == 1 else 0.0,
+        sum(1 for o in cands if o.score >= c.score - 0.05) / 10,
     ]
 
 
