@@ -5,7 +5,8 @@ but says little across queries (a 0.8 may be a sure hit for a ten-character seri
 noise for a four-character one). A logistic model over a few features turns it into a
 probability: the score, the weighted cost per character, the skeleton edits, the
 record's serial length, whether a non-visual reading or a set-aside designation was
-needed, whether attributes were compared, and the margin to the next candidate, and how crowded the top of the list is (candidates within 0.05).
+needed, whether attributes were compared, the margin to the next candidate, and how
+crowded the top of the list is (candidates within 0.05 of it).
 
 The coefficients are data (``calibration.json`` next to this module), fitted offline by
 ``bench/calibrate.py`` on generated registers and misreadings (never at import). The hit
