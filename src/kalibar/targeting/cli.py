@@ -39,23 +39,38 @@ def import_cmd(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, XLSX or JSON."),
     agency: str = typer.Option(..., help="Importing customs or postal agency (e.g. BA-UIO)."),
     encoding: str = typer.Option(None, help="CSV encoding (utf-8, cp1250, cp1251)."),
+    screen: bool = typer.Option(
+        True,
+        "--screen/--no-screen",
+        help="Screen the declarations as the upload page does (lanes, worklist).",
+    ),
 ) -> None:
-    """Import declarations (or a history file); one bad row rejects the whole file."""
+    """Import declarations (or a history file) and screen them onto the worklist, as the
+    upload page does; one bad row rejects the whole file."""
     from kalibar.records.cli import cli_actor
+    from kalibar.targeting.inspections import import_and_screen
     from kalibar.targeting.io_import import import_declarations
 
     with use_language(None):
+        lanes: dict[str, int] | None = None
+        warnings: list[dict[str, object]] = []
         try:
             with command_session() as s:
                 actor = cli_actor(s, agency)
-                report = import_declarations(
-                    s,
-                    actor=actor,
-                    source=file,
-                    filename=file.name,
-                    agency_code=actor.agency_code,
-                    encoding=encoding,
-                )
+                if screen:
+                    upload = import_and_screen(
+                        s, actor=actor, source=file, filename=file.name, encoding=encoding
+                    )
+                    report, lanes, warnings = upload.report, upload.lanes, upload.over_capacity
+                else:
+                    report = import_declarations(
+                        s,
+                        actor=actor,
+                        source=file,
+                        filename=file.name,
+                        agency_code=actor.agency_code,
+                        encoding=encoding,
+                    )
         except Invalid as exc:
             _invalid(file.name, exc)
             raise typer.Exit(1) from exc
@@ -68,6 +83,31 @@ def import_cmd(
                 "items": report.items,
             }
         )
+        if lanes is None:
+            console.print(
+                _(
+                    "Not screened (--no-screen): the declarations have no lane and are not "
+                    "on the worklist."
+                )
+            )
+            return
+        console.print(
+            _("Screened onto the worklist: %(lanes)s")
+            % {"lanes": ", ".join(f"{lane} {n}" for lane, n in lanes.items())}
+        )
+        for w in warnings:
+            err_console.print(
+                _(
+                    "warning: %(office)s %(flow)s: %(n)d mandatory hits alone exceed the red "
+                    "capacity (%(quota)d); all of them are red."
+                )
+                % {
+                    "office": w["office"],
+                    "flow": w["flow"],
+                    "n": w["mandatory"],
+                    "quota": w["quota"],
+                }
+            )
 
 
 def _rules(path: Path | None) -> list[Rule]:

@@ -14,6 +14,7 @@ from kalibar.bounds import Version
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _
 from kalibar.targeting import lane_rates, rules_store
+from kalibar.targeting.lanes import DEFAULT_CAPACITY
 from kalibar.targeting.rule_models import RuleSet
 from kalibar.web.deps import AdminActor, Db
 from kalibar.web.templating import render
@@ -110,13 +111,13 @@ class LaneRatesIn(BaseModel):
     rates: list[LaneRateLine] = Field(max_length=lane_rates.MAX_LINES)
 
 
-def _rates_out(lines: list[lane_rates.RateLine]) -> list[LaneRateLine]:
+def rates_out(lines: list[lane_rates.RateLine]) -> list[LaneRateLine]:
     return [LaneRateLine(**vars(line)) for line in lines]
 
 
 @api_router.get("/lane-rates", response_model=list[LaneRateLine])
 def get_lane_rates(db: Db, actor: AdminActor) -> list[LaneRateLine]:
-    return _rates_out(lane_rates.lines_for(db, actor.agency_id))
+    return rates_out(lane_rates.lines_for(db, actor.agency_id))
 
 
 @api_router.put("/lane-rates", response_model=list[LaneRateLine])
@@ -124,7 +125,7 @@ def put_lane_rates(body: LaneRatesIn, db: Db, actor: AdminActor) -> list[LaneRat
     text = lane_rates.as_text(
         [lane_rates.RateLine(r.office, r.flow, r.red, r.yellow, r.blue) for r in body.rates]
     )
-    return _rates_out(lane_rates.save(db, actor=actor, text=text))
+    return rates_out(lane_rates.save(db, actor=actor, text=text))
 
 
 # ------------------------------------------------------------------ page
@@ -154,6 +155,7 @@ def _page(request: Request, db: Db, actor: AdminActor, status: int = 200, **extr
         or lane_rates.as_text(lane_rates.lines_for(db, actor.agency_id)),
         "rates_message": "",
         "rates_errors": [],
+        "defaults": DEFAULT_CAPACITY,
     }
     context.update(extra)
     return render(request, "targeting/rules.html", context, status)

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _
-from kalibar.targeting import inspections, worklist
+from kalibar.targeting import capacity, inspections, lane_rates, worklist
 from kalibar.targeting.fields import COLUMNS, FLOWS
 from kalibar.targeting.inspection_models import Outcome
 from kalibar.web.deps import CurrentActor, Db
@@ -56,6 +56,8 @@ def worklist_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         state=str(q.get("state")) if q.get("state") in worklist.STATES else "open",
     )
     entries = worklist.list_worklist(db, actor=actor, filters=filters)
+    policy = lane_rates.policy_for(db, actor.agency_id, random_rate=inspections.RANDOM_RATE)
+    over = [u for u in capacity.usage(db, actor=actor, policy=policy) if u.mandatory_over]
     return render(
         request,
         "targeting/worklist.html",
@@ -67,6 +69,7 @@ def worklist_page(request: Request, db: Db, actor: CurrentActor) -> Response:
             "lanes": worklist.LANES,
             "lane_labels": lane_labels(),
             "outcome_labels": outcome_labels(),
+            "capacity_over": over,
         },
     )
 

@@ -37,6 +37,7 @@ from kalibar.seizures import procedure_views as seizures_procedure_views
 from kalibar.seizures import views as seizures_views
 from kalibar.seizures.labels import TEMPLATE_GLOBALS as SEIZURE_LABELS
 from kalibar.targeting import api as targeting_api
+from kalibar.targeting import capacity_web as targeting_capacity_web
 from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
 from kalibar.tracing import api as tracing_api
@@ -63,6 +64,7 @@ API_ROUTERS: list[APIRouter] = [
     indicators_api.router,
     tracing_api.router,
     targeting_rules_web.api_router,  # before targeting_api: fixed paths under /targeting
+    targeting_capacity_web.api_router,
     targeting_api.router,
     seizures_api_files.router,  # before seizures_api: fixed paths are not seizure ids
     seizures_api_items.router,
@@ -83,10 +85,16 @@ PAGE_ROUTERS: list[APIRouter] = [
     indicators_views.router,
     tracing_views.router,
     targeting_rules_web.page_router,
+    targeting_capacity_web.page_router,
     targeting_views.router,
 ]
 #: Label tables the slices contribute to every template.
-TEMPLATE_GLOBALS = [RECORD_LABELS, TRACING_LABELS, SEIZURE_LABELS]
+TEMPLATE_GLOBALS = [
+    RECORD_LABELS,
+    TRACING_LABELS,
+    SEIZURE_LABELS,
+    targeting_capacity_web.TEMPLATE_GLOBALS,
+]
 
 
 def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
