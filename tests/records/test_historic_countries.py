@@ -197,3 +197,12 @@ def test_trace_goes_to_the_successor_holding_the_makers_records(
     assert made in first["explanation"] and "successor" in first["explanation"]
     if country == "RS":
         assert "RS-UC" in first["agencies"]
+
+
+def test_an_import_marking_of_a_former_state_names_its_successor() -> None:
+    from kalibar.tracing.suggest import country_of_import
+
+    assert country_of_import("SUN 1980") == "RU"
+    assert country_of_import("DDR 1985") == "DE"
+    assert country_of_import("YU 1987") == "RS"
+    assert country_of_import("CRO 2011") == "HR"

@@ -13,7 +13,7 @@ from kalibar.agencies.models import Agency
 from kalibar.i18n import _
 from kalibar.records.models import FirearmRecord
 from kalibar.reference.catalogue import active_catalogue
-from kalibar.reference.countries import country_label, is_historic, successor
+from kalibar.reference.countries import country_code, country_label, is_historic, successor
 
 #: Abbreviations seen in import markings that are not ISO 3166 codes.
 MARKING_ALIASES = {
@@ -78,6 +78,9 @@ def country_of_import(marking: str) -> str | None:
         code = token.upper()
         if code in MARKING_ALIASES:
             return MARKING_ALIASES[code]
+        historic = country_code(code) if len(code) == 3 or token.isupper() else None
+        if is_historic(historic):  # imported into a former state: ask its successor
+            return successor(historic)
         found = (
             pycountry.countries.get(alpha_3=code)
             if len(code) == 3
