@@ -426,3 +426,25 @@ def test_cli_import_screens_onto_the_worklist_or_says_it_did_not(
     with world.session() as s:
         assert len(s.execute(select(Screening)).scalars().all()) == 300
     get_settings.cache_clear()
+
+
+def test_cli_sets_and_shows_capacity(world: World, cli: CliRunner, tmp_path: Path) -> None:
+    from kalibar.cli import app
+    from kalibar.config import get_settings
+
+    code = actor_of(world, "admin").agency_code
+    assert code
+    bad = tmp_path / "bad.csv"
+    bad.write_text("office,flow,red,yellow,blue\n*,boat,0.1,,\n", encoding="utf-8")
+    refused = cli.invoke(app, ["targeting", "capacity", "set", str(bad), "--agency", code])
+    assert refused.exit_code == 1 and "boat" in refused.output
+    good = tmp_path / "good.csv"
+    good.write_text("BA-SA-POST,postal,0.01,0.03,\n", encoding="utf-8")
+    done = cli.invoke(app, ["targeting", "capacity", "set", str(good), "--agency", code])
+    assert done.exit_code == 0, done.output
+    assert "BA-SA-POST,postal,0.01,0.03," in done.output and "Defaults: red 2%" in done.output
+    with world.session() as s:
+        assert lane_rates.rates_for(s, actor_of(world, "admin").agency_id) == {
+            "BA-SA-POST/postal": {"red": 0.01, "yellow": 0.03}
+        }
+    get_settings.cache_clear()

@@ -221,4 +221,5 @@ def generate_cmd(
         )
 
 
+from kalibar.targeting import cli_capacity as _cli_capacity  # noqa: E402,F401
 from kalibar.targeting import cli_model as _cli_model  # noqa: E402,F401
