@@ -209,6 +209,14 @@ class Backtest:
     inspected: int
     positive: int
     rules: list[RuleResult]
+    #: Inspected and positive declarations of the random control sample (a ``random``
+    #: column of the history file, 1/true), the unbiased baseline; 0 when it has none.
+    random_inspected: int = 0
+    random_positive: int = 0
+
+    @property
+    def random_rate(self) -> float | None:
+        return self.random_positive / self.random_inspected if self.random_inspected else None
 
     @property
     def base_rate(self) -> float | None:
@@ -245,7 +253,19 @@ def backtest(history: pl.DataFrame, rules: list[Rule]) -> Backtest:
         )
         for i, r in enumerate(rules)
     ]
-    return Backtest(decl.height, int(sums["insp"]), int(sums["pos"]), results)
+    out = Backtest(decl.height, int(sums["insp"]), int(sums["pos"]), results)
+    if "random" in history.columns:
+        drawn = (
+            history.select("declaration_id", "random", "inspected", "outcome")
+            .unique("declaration_id", keep="first")
+            .filter(
+                pl.col("random").str.to_lowercase().is_in(["1", "true"])
+                & pl.col("inspected").is_in(["1", "true"])
+            )
+        )
+        out.random_inspected = drawn.height
+        out.random_positive = int(drawn["outcome"].is_in(list(POSITIVE)).sum())
+    return out
 
 
 # ------------------------------------------------------------------ row by row

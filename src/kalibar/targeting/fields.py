@@ -75,6 +75,9 @@ COLUMNS = (
     "item_category",
 )
 HISTORY_COLUMNS = (*COLUMNS, "inspected", "outcome")
+#: Optional in a history file: 1 when the declaration was drawn for the random control
+#: sample (the back-test's unbiased baseline, ``hygiene``); not stored on import.
+OPTIONAL_HISTORY_COLUMNS = ("random",)
 REQUIRED = frozenset({"declaration_id", "flow", "lodged_at", "office", "declared_description"})
 _NUMBERS = ("quantity", "gross_weight_kg", "declared_value")
 _COUNTRIES = ("origin_country", "dispatch_country", "consignor_country", "consignee_country")

@@ -34,7 +34,12 @@ from kalibar.files import (
 )
 from kalibar.i18n import _
 from kalibar.records.io_rows import RowError
-from kalibar.targeting.fields import HISTORY_COLUMNS, REQUIRED, parse_row
+from kalibar.targeting.fields import (
+    HISTORY_COLUMNS,
+    OPTIONAL_HISTORY_COLUMNS,
+    REQUIRED,
+    parse_row,
+)
 from kalibar.targeting.models import Declaration, DeclarationItem
 
 _BATCH = 500
@@ -69,7 +74,7 @@ def header_problems(header: list[str]) -> list[dict[str, Any]]:
     problems: list[dict[str, Any]] = []
     seen: set[str] = set()
     for name in header:
-        if name not in HISTORY_COLUMNS:
+        if name not in HISTORY_COLUMNS and name not in OPTIONAL_HISTORY_COLUMNS:
             problems.append(_err(1, name, name, _("unknown column")))
         elif name in seen:
             problems.append(_err(1, name, name, _("column appears twice")))

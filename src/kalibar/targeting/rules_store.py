@@ -24,6 +24,7 @@ from kalibar.db.session import lock_for_writing
 from kalibar.errors import Forbidden, Invalid, NotFound
 from kalibar.files import save_upload
 from kalibar.i18n import _
+from kalibar.targeting import hygiene
 from kalibar.targeting.consignees import seizure_consignee_keys
 from kalibar.targeting.engine import Backtest, backtest
 from kalibar.targeting.features import consignee_features, read_frame
@@ -175,11 +176,31 @@ def backtest_upload(
     return backtest(consignee_features(history, known=frozenset(), seized=seized), rules)
 
 
-def backtest_dict(result: Backtest) -> dict[str, Any]:
+def hygiene_for(session: Session, *, actor: Actor, result: Backtest) -> hygiene.Hygiene:
+    """``hygiene.check`` of a back-test, against the agency's recorded random-sample hit
+    rate when the history file has no random sample."""
+    from kalibar.targeting.worklist import hit_rates
+
+    _agency(actor)
+    recorded = hit_rates(session, actor=actor).totals.get("random", {}).get("random")
+    return hygiene.check(result, agency_rate=recorded.hit_rate if recorded else None)
+
+
+def backtest_dict(result: Backtest, checked: hygiene.Hygiene | None = None) -> dict[str, Any]:
+    flags = checked.flags if checked else {}
     return {
         "declarations": result.declarations,
         "inspected": result.inspected,
         "positive": result.positive,
         "base_rate": result.base_rate,
-        "rules": [r.as_dict() for r in result.rules],
+        "random_rate": result.random_rate,
+        "hygiene": checked.as_dict() if checked else None,
+        "rules": [
+            {
+                **r.as_dict(),
+                "share": r.hits / result.declarations if result.declarations else None,
+                "flags": flags.get(r.rule, []),
+            }
+            for r in result.rules
+        ],
     }

@@ -14,6 +14,7 @@ from kalibar.bounds import Version
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _
 from kalibar.targeting import lane_rates, rules_store
+from kalibar.targeting.hygiene import flag_text, source_text
 from kalibar.targeting.lanes import DEFAULT_CAPACITY
 from kalibar.targeting.rule_models import RuleSet
 from kalibar.web.deps import AdminActor, Db
@@ -91,7 +92,9 @@ def post_backtest(
     else:
         text = rules_store.editor_text(db, actor=actor)
     result = rules_store.backtest_upload(db, actor=actor, text=text, upload=file)
-    return rules_store.backtest_dict(result)
+    return rules_store.backtest_dict(
+        result, rules_store.hygiene_for(db, actor=actor, result=result)
+    )
 
 
 @api_router.post("/activate", response_model=RuleSetOut)
@@ -156,6 +159,9 @@ def _page(request: Request, db: Db, actor: AdminActor, status: int = 200, **extr
         "rates_message": "",
         "rates_errors": [],
         "defaults": DEFAULT_CAPACITY,
+        "hygiene": None,
+        "flag_text": flag_text,
+        "source_text": source_text,
     }
     context.update(extra)
     return render(request, "targeting/rules.html", context, status)
@@ -189,7 +195,8 @@ def rules_backtest(request: Request, db: Db, actor: AdminActor) -> Response:
         return _page(
             request, db, actor, exc.status, text=text, message=exc.message, errors=exc.details
         )
-    return _page(request, db, actor, text=text, backtest=result)
+    checked = rules_store.hygiene_for(db, actor=actor, result=result)
+    return _page(request, db, actor, text=text, backtest=result, hygiene=checked)
 
 
 @page_router.post("/activate")
