@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import polars as pl
 from support import World, client_for, login, token_client
@@ -116,3 +117,22 @@ def test_editor_and_api_show_the_flags_before_activation(world: World) -> None:
     assert "rule-hygiene" in page.text and "2 rules are flagged" in page.text
     assert "hit rate below the random sample" in page.text
     assert "selects more than the set share of traffic" in page.text
+
+
+def test_cli_backtest_prints_the_flags(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kalibar.cli import app
+
+    history = tmp_path / "history.csv"
+    history.write_bytes(_file())
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    out = CliRunner().invoke(
+        app, ["targeting", "backtest", str(history), "--rules", str(rules)], env={"COLUMNS": "250"}
+    )
+    assert out.exit_code == 0, out.output
+    weak = next(line for line in out.output.splitlines() if "WEAK" in line)
+    assert "hit rate below the random sample" in weak
+    good = next(line for line in out.output.splitlines() if "GOOD" in line)
+    assert "below" not in good and "share" not in good

@@ -183,15 +183,32 @@ def backtest_cmd(
 
     from kalibar.targeting.engine import backtest
     from kalibar.targeting.features import read_frame
+    from kalibar.targeting.hygiene import check, flag_text
 
     result = backtest(read_frame(file), _rules(rules))
+    checked = check(result)
     table = Table(
-        _("rule"), _("lane"), _("active"), _("hits"), _("inspected"), _("found"), _("hit rate")
+        _("rule"),
+        _("lane"),
+        _("active"),
+        _("hits"),
+        _("inspected"),
+        _("found"),
+        _("hit rate"),
+        _("flags"),
     )
     for r in result.rules:
         rate = "" if r.hit_rate is None else f"{r.hit_rate:.1%}"
+        flags = ", ".join(flag_text(f) for f in checked.flags.get(r.rule, []))
         table.add_row(
-            r.rule, r.lane, str(r.active), str(r.hits), str(r.inspected), str(r.positive), rate
+            r.rule,
+            r.lane,
+            str(r.active),
+            str(r.hits),
+            str(r.inspected),
+            str(r.positive),
+            rate,
+            flags,
         )
     console.print(table)
     base = "" if result.base_rate is None else f"{result.base_rate:.2%}"
