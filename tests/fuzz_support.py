@@ -12,6 +12,7 @@ answers that came from the safety net of ``web.errors`` rather than the edge are
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from PIL import Image
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -31,14 +33,16 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from kalibar.auth import service as auth
 from kalibar.auth.models import User
-from kalibar.db.base import utcnow
 from kalibar.db.session import unit_of_work
 from kalibar.demo.records import load_demo_records
-from kalibar.matching.hits import scan_created_since
 from kalibar.matching.models import Hit, Notification
 from kalibar.records.models import FirearmRecord
+from kalibar.records.service import RecordData, create_record
 from kalibar.seizures.demo import load_demo_seizures
+from kalibar.seizures.evidence import store_evidence
+from kalibar.seizures.io_import import create_from_input
 from kalibar.seizures.models import (
     Entity,
     EvidenceFile,
@@ -48,7 +52,10 @@ from kalibar.seizures.models import (
     SeizedItem,
     Seizure,
 )
+from kalibar.seizures.schemas import SeizureCreate
+from kalibar.targeting.inspections import screen_declarations
 from kalibar.targeting.models import Declaration
+from kalibar.targeting.schemas import DeclarationIn
 from kalibar.tracing.demo import load_demo_traces
 from kalibar.tracing.models import TraceRequest
 
@@ -122,14 +129,74 @@ class _NetLog(logging.Handler):
 _NET = _NetLog()
 
 
+#: A stolen Zastava of BA-UIO and the same gun seized by BA-GP: one hit both agencies see.
+_HIT_PAIR = (
+    ("officer", "stolen", "AB 102345"),
+    ("border", "seized", "AB-1O2345"),
+)
+
+
+_PARCEL = {
+    "declaration_id": "FUZZ-1",
+    "flow": "postal",
+    "lodged_at": "2026-03-02T09:15:00Z",
+    "office": "BA-SA-POST",
+    "consignor_country": "TR",
+    "consignee_name": "Marko Marković",
+    "consignee_country": "BA",
+    "items": [
+        {"declared_description": "alarm pistol, blank firing", "hs_code": "9303.90",
+         "quantity": 2, "gross_weight_kg": 1.6, "declared_value": 120, "origin_country": "TR"}
+    ],
+}  # fmt: skip
+
+
+_SEIZURE = {
+    "occurred_at": "2026-03-02T08:30:00+01:00",
+    "context": "border_check",
+    "place_code": "BA-GRADISKA",
+    "items": [
+        {"kind": "firearm", "firearm": {"make": "Zastava", "model": "CZ 99", "calibre": "9x19",
+                                        "serial_number": "Z99-771"}},
+        {"kind": "ammunition", "calibre": "9x19", "ammunition_type": "ball", "quantity": 50},
+    ],
+    "involvements": [
+        {"role": "driver", "entity": {"kind": "person", "given_names": "Petar",
+                                      "family_name": "Petrović", "date_of_birth": "1980-05-01"}}
+    ],
+}  # fmt: skip
+
+
 def populate(engine: Engine, *, records: int = 300, seizures: int = 12) -> None:
-    """Demo records (with their hits and traces) and seizures, for operations on real ids."""
+    """Demo records (with their traces), seizures and a hit, for operations on real ids."""
     with unit_of_work(engine) as s:
-        since = utcnow()
         load_demo_records(s, n=records, seed=3)
-        scan_created_since(s, since)
         load_demo_traces(s)
         load_demo_seizures(s, n=seizures, seed=3)
+    for username, status, serial in _HIT_PAIR:
+        with unit_of_work(engine) as s:
+            user = s.execute(select(User).where(User.username == username)).scalar_one()
+            actor = auth.actor_for(s, user)
+            s.info["actor"] = actor
+            data = RecordData(
+                status=status, make="Zastava", model="M70 AB2", calibre="7.62x39",
+                serial_number=serial,
+            )  # fmt: skip
+            create_record(s, actor=actor, data=data, allow_duplicate=True)
+    with unit_of_work(engine) as s:
+        officer = s.execute(select(User).where(User.username == "officer")).scalar_one()
+        actor = auth.actor_for(s, officer)
+        s.info["actor"] = actor
+        declaration = DeclarationIn.model_validate(_PARCEL)
+        screen_declarations(s, actor=actor, declarations=[declaration], store=True)
+        seizure = create_from_input(s, actor=actor, body=SeizureCreate.model_validate(_SEIZURE))
+        s.flush()
+        seizure_id = seizure.uuid
+        picture = io.BytesIO()
+        Image.new("RGB", (64, 48), (120, 90, 60)).save(picture, format="PNG")
+        store_evidence(
+            s, actor=actor, seizure_id=seizure_id, content=picture.getvalue(), filename="a.png"
+        )
 
 
 def known_ids(engine: Engine, username: str) -> dict[str, list[str]]:
