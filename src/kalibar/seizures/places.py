@@ -64,6 +64,27 @@ def place(code: str | None) -> Place | None:
     return _catalogue()[1].get(code.strip().upper())
 
 
+def resolve_place(text: str | None) -> Place | None:
+    """The one place meant by what an officer typed: a code ("BA-IZACIC"), a name in
+    either script with or without diacritics ("Izačić", "Изачић", "izacic"), or the
+    label the suggestion list shows ("Izačić / Изачић · BA · border crossing").
+    ``None`` when nothing or more than one place fits."""
+    if not text or not text.strip():
+        return None
+    exact = place(text)
+    if exact is not None:
+        return exact
+    name = text.split("·")[0].split("/")[0].strip()
+    if not name:
+        return None
+    wanted = search_key(name)
+    found = search_places(name, limit=10)
+    same = [p for p in found if wanted in (search_key(p.name), search_key(p.name_cyrl))]
+    if len(same) == 1:
+        return same[0]
+    return found[0] if len(found) == 1 else None
+
+
 def search_places(q: str, *, country: str | None = None, limit: int = 50) -> list[Place]:
     """Places whose name (either script) or code contains every word of ``q``.
 

@@ -17,7 +17,7 @@ from kalibar.db.base import Distribution, utcnow
 from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.seizures import vocabulary
-from kalibar.seizures.places import place
+from kalibar.seizures.places import resolve_place
 
 if TYPE_CHECKING:
     from kalibar.seizures.service import ItemData, SeizureData
@@ -160,7 +160,7 @@ def seizure_values(
     values["place_code"] = None
     values["place_country"] = _country("place_country", data.place_country, problems)
     if code:
-        found = place(code)
+        found = resolve_place(code)
         if found is None:
             problems.append(
                 _problem(

@@ -47,6 +47,7 @@ from kalibar.web import busy, errors, home
 from kalibar.web import scopes as audit_scopes
 from kalibar.web.body_limit import BodyLimitMiddleware
 from kalibar.web.context import RequestContextMiddleware
+from kalibar.web.head import HeadAsGetMiddleware
 from kalibar.web.openapi import API_ERROR_RESPONSES
 from kalibar.web.templating import env as template_env
 
@@ -121,4 +122,5 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(BodyLimitMiddleware)  # inside: errors get the request's language
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: HEAD is a GET without the body
     return app

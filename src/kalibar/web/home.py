@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+STATIC = Path(__file__).parent / "static"
 
 
 @router.get("/")
@@ -81,3 +83,9 @@ def healthz(db: Db) -> Response:
     """Public: load balancers and monitoring call it. Checks the database answers."""
     db.execute(text("SELECT 1"))
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it on every site; the icon lives with the static assets."""
+    return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel.dates import format_datetime
 from fastapi import Request
@@ -41,6 +42,19 @@ def _build_env() -> Environment:
 env = _build_env()
 
 
+def _page_url(request: Request, given: str | None) -> str:
+    """Where the address bar belongs after a refused form: the page the form was on.
+
+    The view may name it (``page_url``); otherwise the form's own page, from the
+    same-origin ``Referer`` (the policy is ``same-origin``, so it is always sent)."""
+    if given:
+        return given
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return ""
+    return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -54,5 +68,11 @@ def render(
         "query": request.url.query,
     }
     ctx.update(context or {})
+    if request.method == "POST" and status_code >= 400:
+        # one mechanism for every form: the page is shown with its errors, and
+        # kalibar.js puts the address bar back on the page's own URL
+        ctx["page_url"] = _page_url(request, ctx.get("page_url"))
+    else:
+        ctx.pop("page_url", None)
     html = env.get_template(template).render(ctx)
     return HTMLResponse(html, status_code=status_code)
