@@ -43,9 +43,9 @@ def test_admin_sets_capacity_and_sees_todays_use(
     )
 
     rows = []
-    for row in ROWS:
+    for n, row in enumerate(ROWS, start=1):
         rows.append(
-            {**row, "declaration_id": "CAP-" + row["declaration_id"], "office": "BA-BL-POST",
+            {**row, "declaration_id": f"CAPACITY-{n}", "office": "BA-BL-POST",
              "lodged_at": "2026-03-04T10:00:00Z"}
         )  # fmt: skip
     path = tmp_path / "declarations.csv"
