@@ -93,7 +93,9 @@ def _declarations(frame: pl.DataFrame) -> list[DeclarationIn]:
 def test_compiled_predictor_equals_predict_proba(model: RiskModel, requests: pl.DataFrame) -> None:
     history = generate(5_000, seed=8, illicit_scale=40.0).drop("pattern")
     x = model.encoder.transform(
-        declaration_features(pl.concat([history.select(requests.columns), requests]))
+        declaration_features(
+            pl.concat([history.select(requests.columns), requests]), signals=model.signals
+        )
     )
     x[::7, -1] = np.nan  # missing category
     x[1::7, -2] = 9999.0  # unknown category code

@@ -46,6 +46,7 @@ from kalibar.targeting.lanes import LanePolicy, assign
 from kalibar.targeting.model import RiskModel, load_model, versions
 from kalibar.targeting.models import Declaration, DeclarationItem
 from kalibar.targeting.names import WatchIndex, entries_frame
+from kalibar.targeting.risk import as_evidence, with_unlearned
 from kalibar.targeting.rules import Rule, load_rules
 from kalibar.targeting.rules_store import rules_for_agency
 from kalibar.targeting.schemas import DeclarationIn
@@ -378,17 +379,41 @@ def screen_parsed(
     feats: dict[str, list[dict[str, Any]]] = {}
     if model is not None:
         feats = {k: row_features(parsed.rows[k]) for k in keys}
-        scores = {k: model.score_row(feats[k])[0] for k in keys}
+        for k in keys:  # the consignee flags are features of the model too
+            for f in feats[k]:
+                f.update(extra.get(k, {}))
+        scores = {
+            k: model.score_row(feats[k], rule_ids=hits[k][2], rule_score=hits[k][0])[0]
+            for k in keys
+        }
         policy = model_policy(policy)
     if any(v is not None for v in scores.values()):
         columns["score"] = [scores.get(k) for k in keys]
         schema["score"] = pl.Float64
     decl = pl.DataFrame(columns, schema=schema)
+    if model is not None:
+        learned = set(model.learned_rules)
+        weights = {r.id: r.weight for r in rules}
+        risk = [
+            with_unlearned(
+                float(scores[k] or 0.0),
+                sum(weights.get(r, 0.0) for r in hits[k][2] if r not in learned),
+            )
+            for k in keys
+        ]
+        decl = decl.with_columns(
+            pl.Series("risk", risk, dtype=pl.Float64), pl.lit("green").alias("rule_lane")
+        )
+    elif "score" not in columns:
+        decl = as_evidence(decl, has_model=False)
+        policy = model_policy(policy)
     results = _results(assign(decl, policy))
     if model is not None:
         for r in results:
             if r.lane in FLAGGED:
-                r.top_features = parse_top(model.score_row(feats[r.declaration_id], top=TOP)[1])
+                k = r.declaration_id
+                top = model.score_row(feats[k], top=TOP, rule_ids=hits[k][2], rule_score=hits[k][0])
+                r.top_features = parse_top(top[1])
     return results
 
 

@@ -29,8 +29,14 @@ from threadpoolctl import threadpool_limits
 
 from kalibar.config import get_settings
 from kalibar.errors import NotFound
-from kalibar.targeting.features import declaration_runs, keyword_groups, prepare
+from kalibar.targeting.features import (
+    declaration_runs,
+    keyword_groups,
+    prepare,
+    with_consignee_defaults,
+)
 from kalibar.targeting.predictor import Predictor
+from kalibar.targeting.signals import Signals
 
 NUMERIC_SUM = ("quantity", "gross_weight_kg", "value_eur")
 NUMERIC_EXTREMES = ("unit_value", "weight_per_item", "value_per_kg")
@@ -71,12 +77,51 @@ def model_root(model_dir: Path | None = None) -> Path:
     return model_dir or get_settings().data_dir / "models" / "targeting"
 
 
-def declaration_features(items: pl.DataFrame, *, prepared: bool = False) -> pl.DataFrame:
+def declaration_features(
+    items: pl.DataFrame,
+    *,
+    prepared: bool = False,
+    signals: Signals | None = None,
+    item_signals: pl.DataFrame | None = None,
+    rule_hits: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """One row per declaration: ``declaration_id``, ``lodged_at``, numeric and text features
-    (and ``inspected``/``outcome`` when present)."""
+    (and ``inspected``/``outcome`` when present). With ``signals``: its columns too
+    (``item_signals``: its ``item_columns`` of ``items`` when already computed;
+    ``rule_hits``: ``engine.evaluate`` rows with ``rule_score`` and ``hit:<id>``, missing
+    ones count as no hit)."""
     df = items if prepared else prepare(items)
     kw = [f"kw_{g}" for g in keyword_groups()]
-    keep = [c for c in ("inspected", "outcome") if c in df.columns]
+    keep: list[str] = [c for c in ("inspected", "outcome") if c in df.columns]
+    if signals is not None:
+        extra = item_signals if item_signals is not None else signals.item_columns(df)
+        df = with_consignee_defaults(df).hstack(extra.get_columns())
+        decl = _grouped(df, _aggs(keep, kw) + signals.declaration_aggs())
+        return _with_rule_hits(decl, signals, rule_hits)
+    return _grouped(df, _aggs(keep, kw))
+
+
+def _with_rule_hits(
+    decl: pl.DataFrame, signals: Signals, rule_hits: pl.DataFrame | None
+) -> pl.DataFrame:
+    cols = ["rule_score", *(f"hit:{r}" for r in signals.rule_ids)]
+    if rule_hits is None:
+        return decl.with_columns(pl.lit(0.0).alias(c) for c in cols)
+    present = [c for c in cols if c in rule_hits.columns]
+    hits = rule_hits.select(
+        "declaration_id", *(pl.col(c).cast(pl.Float64).fill_null(0.0) for c in present)
+    )
+    if hits.height == decl.height and hits["declaration_id"].equals(decl["declaration_id"]):
+        out = decl.hstack(hits.drop("declaration_id").get_columns())
+    else:
+        out = decl.join(hits, on="declaration_id", how="left", maintain_order="left")
+    return out.with_columns(
+        *(pl.col(c).fill_null(0.0) for c in present),
+        *(pl.lit(0.0).alias(c) for c in cols if c not in present),
+    )
+
+
+def _aggs(keep: list[str], kw: list[str]) -> list[pl.Expr]:
     aggs: list[pl.Expr] = [pl.col("lodged_at").first()]
     aggs += [pl.col(c).first() for c in keep]
     aggs += [pl.col("n_items").first()]
@@ -85,6 +130,10 @@ def declaration_features(items: pl.DataFrame, *, prepared: bool = False) -> pl.D
         aggs += [pl.col(c).max().alias(f"{c}_max"), pl.col(c).min().alias(f"{c}_min")]
     aggs += [pl.col(c).any().cast(pl.Float64).alias(c) for c in (*FLAGS, *kw)]
     aggs += [pl.col(c).first().cast(pl.Utf8).fill_null("") for c in CATEGORICAL]
+    return aggs
+
+
+def _grouped(df: pl.DataFrame, aggs: list[pl.Expr]) -> pl.DataFrame:
     runs = declaration_runs(df["declaration_id"])
     if runs is None:
         return df.group_by("declaration_id", maintain_order=True).agg(aggs)
@@ -122,13 +171,19 @@ class Encoder:
         return [False] * len(self.numeric) + [True] * len(self.categories)
 
     @classmethod
-    def fit(cls, decl: pl.DataFrame) -> Encoder:
+    def fit(
+        cls,
+        decl: pl.DataFrame,
+        *,
+        signals: Signals | None = None,
+        categorical: tuple[str, ...] = CATEGORICAL,
+    ) -> Encoder:
         cats: dict[str, list[str]] = {}
-        for c in CATEGORICAL:
+        for c in categorical:
             counts = decl.group_by(c).len().sort(["len", c], descending=[True, False])
             values = [v for v in counts[c].to_list() if v][:CATEGORY_LIMIT]
             cats[c] = [*values, "other"]
-        enc = cls(numeric_columns(), cats)
+        enc = cls([*numeric_columns(), *(signals.columns if signals else [])], cats)
         x = enc.transform(decl)
         ref = [
             float(np.nanmedian(x[:, j])) if np.isfinite(x[:, j]).any() else 0.0
@@ -149,13 +204,19 @@ class Encoder:
             exprs.append(code.cast(pl.Float64).alias(c))
         return decl.select(exprs).to_numpy().astype(np.float64)
 
-    def row_vector(self, feats: list[dict[str, Any]]) -> list[float]:
+    def row_vector(
+        self, feats: list[dict[str, Any]], extra: dict[str, float] | None = None
+    ) -> list[float]:
         """One declaration's row of :meth:`transform`, from ``features.row_features`` of its
-        items (plain Python, the same values as ``declaration_features`` + ``transform``)."""
+        items (plain Python, the same values as ``declaration_features`` + ``transform``);
+        ``extra``: the values of the signal columns (``Signals.row_values``)."""
         nan = float("nan")
         out: list[float] = []
+        extra = extra or {}
         for name in self.numeric:
-            if name == "n_items":
+            if name in extra:
+                out.append(float(extra[name]))
+            elif name == "n_items":
                 out.append(float(feats[0]["n_items"]))
             elif name.endswith("_sum") and name[:-4] in NUMERIC_SUM:
                 out.append(float(sum(float(f[name[:-4]]) for f in feats)))
@@ -199,6 +260,13 @@ class RiskModel:
     estimator: Any  # a calibrated scikit-learn classifier with predict_proba
     encoder: Encoder
     metadata: dict[str, Any]
+    #: the carried features learned in training (``None``: a model from before them)
+    signals: Signals | None = None
+
+    @property
+    def learned_rules(self) -> list[str]:
+        """Rules whose hits the model learned to weigh (they fired in its training data)."""
+        return list(self.metadata.get("learned_rules", []))
 
     @property
     def predictor(self) -> Predictor | None:
@@ -216,11 +284,23 @@ class RiskModel:
         with threads(len(x)):
             return np.asarray(self.estimator.predict_proba(x)[:, 1], dtype=np.float64)
 
-    def score_row(self, feats: list[dict[str, Any]], *, top: int = 0) -> tuple[float, str]:
-        """One declaration from ``features.row_features`` of its items → (score,
-        ``top_features``) without Polars or scikit-learn's input checks: the small-request
-        path of the screening API. Same score as :meth:`score` (tested)."""
-        row = self.encoder.row_vector(feats)
+    def score_row(
+        self,
+        feats: list[dict[str, Any]],
+        *,
+        top: int = 0,
+        rule_ids: list[str] | tuple[str, ...] = (),
+        rule_score: float = 0.0,
+    ) -> tuple[float, str]:
+        """One declaration from ``features.row_features`` of its items (and the ids and
+        summed weight of the rules it hit) → (score, ``top_features``) without Polars or
+        scikit-learn's input checks: the small-request path of the screening API. Same
+        score as :meth:`score` (tested)."""
+        extra = None
+        if self.signals is not None:
+            extra = self.signals.row_values(feats, rule_ids)
+            extra["rule_score"] = float(rule_score)
+        row = self.encoder.row_vector(feats, extra)
         fast = self.predictor
         if fast is None:
             x = np.asarray([row], dtype=np.float64)
@@ -258,9 +338,13 @@ class RiskModel:
         explain_top: int | None = None,
         top: int = 3,
         prepared: bool = False,
+        rule_hits: pl.DataFrame | None = None,
     ) -> pl.DataFrame:
-        """``declaration_id, score, top_features`` (``name:+0.12;…``) per declaration."""
-        decl = declaration_features(items, prepared=prepared)
+        """``declaration_id, score, top_features`` (``name:+0.12;…``) per declaration;
+        ``rule_hits``: ``engine.evaluate`` rows of the same items (the rules as evidence)."""
+        decl = declaration_features(
+            items, prepared=prepared, signals=self.signals, rule_hits=rule_hits
+        )
         x = self.encoder.transform(decl)
         scores = self.predict(x) if len(x) else np.zeros(0)
         if explain_top == 0:
@@ -292,7 +376,7 @@ class RiskModel:
     def save(self, root: Path | None = None) -> Path:
         folder = model_root(root) / self.version
         folder.mkdir(parents=True, exist_ok=True)
-        joblib.dump({"estimator": self.estimator}, folder / MODEL_FILE)
+        joblib.dump({"estimator": self.estimator, "signals": self.signals}, folder / MODEL_FILE)
         meta = {**self.metadata, "version": self.version, "encoder": self.encoder.as_dict()}
         (folder / META_FILE).write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
         return folder
@@ -316,8 +400,9 @@ def load_model(version: str = "latest", root: Path | None = None) -> RiskModel:
     if version not in known:
         raise NotFound("model", version)
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    est = joblib.load(folder / MODEL_FILE)["estimator"]
-    return RiskModel(version, est, Encoder.from_dict(meta.pop("encoder")), meta)
+    stored = joblib.load(folder / MODEL_FILE)
+    encoder = Encoder.from_dict(meta.pop("encoder"))
+    return RiskModel(version, stored["estimator"], encoder, meta, stored.get("signals"))
 
 
 __all__ = ["Encoder", "RiskModel", "declaration_features", "load_model", "model_root", "versions"]

@@ -5,7 +5,9 @@ Order: item features (``features.prepare``) → watchlist columns (``names.watch
 ``watchlist_score``, ``watchlist_hit``, ``watchlist_reason``) → the model's ``score`` per
 declaration (one vectorised prediction, no explanations) → rules (which may use the
 watchlist columns) → lanes (one risk score from the model and the rules, thresholds,
-mandatory rules, capacity per office and flow, random sample; see ``lanes``). Top
+mandatory rules, capacity per office and flow, random sample; see ``lanes``). The risk is
+the model's calibrated probability, which weighs the rule hits as features, or without a
+model the rules-only score (``risk``); a rule's own lane no longer decides. Top
 contributing features are computed afterwards, for the red and yellow declarations only,
 when asked (``explain``).
 """
@@ -23,6 +25,7 @@ from kalibar.targeting.engine import active_rules, evaluate
 from kalibar.targeting.features import prepare, read_frame
 from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy, assign
 from kalibar.targeting.names import WatchEntry, watchlist_per_declaration
+from kalibar.targeting.risk import as_evidence
 from kalibar.targeting.rules import Rule
 
 if TYPE_CHECKING:
@@ -90,27 +93,39 @@ def screen(
             maintain_order="left",
         )
     if model is not None:
-        scored = model.score(feats, explain_top=0, prepared=True).select("declaration_id", "score")
-        decl = _attach(decl, scored)
+        scored = model.score(feats, explain_top=0, prepared=True, rule_hits=decl)
+        decl = as_evidence(
+            _attach(decl, scored.select("declaration_id", "score")),
+            has_model=True,
+            rules=active_rules(rules),
+            learned=model.learned_rules,
+        )
         policy = model_policy(policy)
     elif "score" in items.columns:
         given = feats.group_by("declaration_id").agg(
             pl.col("score").cast(pl.Float64, strict=False).max()
         )
         decl = decl.join(given, on="declaration_id", how="left")
+    else:
+        decl = as_evidence(decl, has_model=False)
+        policy = model_policy(policy)
     lanes = assign(decl, policy)
     if explain and model is not None:
-        lanes = _explain(lanes, feats, model)
+        lanes = _explain(lanes, feats, model, decl)
     return lanes
 
 
-def _explain(lanes: pl.DataFrame, feats: pl.DataFrame, model: RiskModel) -> pl.DataFrame:
+def _explain(
+    lanes: pl.DataFrame, feats: pl.DataFrame, model: RiskModel, hits: pl.DataFrame
+) -> pl.DataFrame:
     """``top_features`` of the model for the red and yellow declarations ("" elsewhere)."""
     ids = lanes.filter(pl.col("lane").is_in(["red", "yellow"]))["declaration_id"]
     top = pl.DataFrame(schema={"declaration_id": pl.Utf8, "top_features": pl.Utf8})
     if len(ids):
         chosen = feats.filter(pl.col("declaration_id").is_in(ids.implode()))
-        top = model.score(chosen, prepared=True).select("declaration_id", "top_features")
+        top = model.score(chosen, prepared=True, rule_hits=hits).select(
+            "declaration_id", "top_features"
+        )
     return lanes.join(top, on="declaration_id", how="left", maintain_order="left").with_columns(
         pl.col("top_features").fill_null("")
     )
