@@ -158,6 +158,7 @@ def _csv(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
 
 def test_rows_columns_and_cells_are_limited(tmp_path: Path) -> None:
     many = _csv(tmp_path, "a,b\n" + "1,2\n" * 30)
+    assert len(list(open_table(many, limits=limits(rows=30)).rows())) == 30
     table = open_table(many, limits=limits(rows=10))
     with pytest.raises(TooLarge) as info:
         list(table.rows())

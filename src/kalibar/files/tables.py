@@ -83,7 +83,7 @@ class Table:
         elif self.kind == "json":
             rows = _json_iter(self._json_rows)
         else:
-            rows = _csv_rows(self)
+            return _csv_rows(self)  # counts its rows itself (the hot path)
         return _counted(rows, self)
 
 
@@ -98,14 +98,19 @@ def problem_of(raw: dict[str, str]) -> tuple[str, str] | None:
     return raw.get(PROBLEM_COLUMN, ""), raw[PROBLEM]
 
 
-def _counted(rows: Iterator[Row], table: Table) -> Iterator[Row]:
+def _too_many_rows(table: Table, number: int) -> TooLarge:
     limit = table.limits.rows
+    return TooLarge(
+        _("%(file)s has more than %(n)d rows.") % {"file": table.name, "n": limit},
+        [{"field": "file", "error": "too_many_rows", "row": number, "max_rows": limit}],
+    )
+
+
+def _counted(rows: Iterator[Row], table: Table) -> Iterator[Row]:
+    last = table.limits.rows + 1  # the header is row 1
     for number, raw in rows:
-        if number - 1 > limit:
-            raise TooLarge(
-                _("%(file)s has more than %(n)d rows.") % {"file": table.name, "n": limit},
-                [{"field": "file", "error": "too_many_rows", "row": number, "max_rows": limit}],
-            )
+        if number > last:
+            raise _too_many_rows(table, number)
         yield number, raw
 
 
@@ -223,6 +228,7 @@ def trim_header(header: list[str]) -> list[str]:
 
 def _csv_rows(table: Table) -> Iterator[Row]:
     max_chars = table.limits.cell_chars
+    last = table.limits.rows + 1
     with table.path.open(encoding=table.encoding, newline="", errors="strict") as fh:
         physical: list[str] = []
 
@@ -246,10 +252,15 @@ def _csv_rows(table: Table) -> Iterator[Row]:
                 except csv.Error as exc:
                     yield number, _quote_problem("".join(physical), table.delimiter, header, exc)
                     continue
+                if number > last:
+                    raise _too_many_rows(table, number)
                 if not cells or not any(cells):
                     continue
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     yield number, problem(_("more cells than columns in the header"))
+                    continue
+                if len(physical) == 1 and len(physical[0]) <= max_chars and "'" not in physical[0]:
+                    yield number, dict(zip(header, cells, strict=False))  # the common case
                     continue
                 if (long := _long_cell(header, cells, max_chars)) is not None:
                     yield number, long

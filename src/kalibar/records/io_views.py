@@ -65,6 +65,6 @@ def import_upload(request: Request, db: Db, actor: CurrentActor) -> Response:
         request,
         db,
         report=report,
-        errors=[e.as_dict() for e in report.errors],
+        errors=report.error_details(),
         filename=upload.filename,
     )
