@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from kalibar.config import get_settings
+from kalibar.db import writer_gate
 
 #: Key of the PostgreSQL advisory lock that stands for "the write lock" (any constant
 #: bigint; this one spells KALIBAR in ASCII).
@@ -56,7 +57,8 @@ def hold_write_lock(connection: Connection) -> None:
     the transaction starts here with ``BEGIN IMMEDIATE``, which waits for the lock (up to
     the busy timeout) instead of failing later; a SAVEPOINT taken before any write also
     comes here, or it would open a transaction of its own that SQLite commits at RELEASE.
-    A transaction already open has written, so it holds the lock.
+    A transaction already open has written, so it holds the lock. The writers of this
+    process queue first come, first served (:mod:`kalibar.db.writer_gate`).
 
     PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback. Every
     allocation takes it first, so writers queue in one order and cannot deadlock on
@@ -66,7 +68,12 @@ def hold_write_lock(connection: Connection) -> None:
     if name == "sqlite":
         raw: Any = connection.connection.dbapi_connection
         if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            writer_gate.enter(connection)  # this process's writers in arrival order
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                writer_gate.leave(connection)
+                raise
     elif name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
@@ -123,6 +130,7 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
         event.listen(engine, "savepoint", _sqlite_savepoint)
+        writer_gate.install(engine, settings.db_busy_timeout_seconds)
         return engine
     engine = create_engine(url, pool_pre_ping=True, **pool)
     if engine.dialect.name == "postgresql":
