@@ -252,3 +252,22 @@ def test_rejects_file_is_written_through_the_guarded_writer(world: World, tmp_pa
     assert report.rejects_path is not None
     rows = list(csv.reader(io.StringIO(report.rejects_path.read_text(encoding="utf-8-sig"))))
     assert rows[1][COLUMNS.index("status")] == "'=HYPERLINK(1)"
+
+
+def test_the_import_page_answers_413_on_a_page(
+    world: World, tmp_path: Path, small_upload_limit: int
+) -> None:
+    from support import client_for, login
+
+    client = client_for(world.engine)
+    csrf = login(client, "officer", world.passwords["officer"])
+    big = write_csv(tmp_path / "big.csv", [GOOD] * 400).read_bytes()
+    r = client.post("/records/import", files={"file": ("big.csv", big, "text/csv")},
+                    data={"csrf_token": csrf})  # fmt: skip
+    assert r.status_code == 413 and "text/html" in r.headers["content-type"]
+    assert "big.csv is too large" in r.text
+    huge = b"x" * (small_upload_limit + (2 << 20))
+    r = client.post("/records/import", files={"file": ("huge.csv", huge, "text/csv")},
+                    data={"csrf_token": csrf})  # fmt: skip
+    assert r.status_code == 413 and "text/html" in r.headers["content-type"]
+    assert count(world) == 0
