@@ -97,12 +97,13 @@ def set_distribution(
             [{"field": "sharing_groups"}],
         )
     wanted = set(group_ids or []) if level is Distribution.group else set()
-    known = session.execute(select(SharingGroup.id).where(SharingGroup.id.in_(wanted))).scalars()
-    if unknown := wanted - set(known):
-        raise Invalid(
-            _("Unknown sharing group."),
-            [{"field": "sharing_groups", "value": gid} for gid in sorted(unknown)],
-        )
+    with session.no_autoflush:  # a new object is inserted below, with its distribution
+        known = session.execute(select(SharingGroup.id).where(SharingGroup.id.in_(wanted)))
+        if unknown := wanted - set(known.scalars()):
+            raise Invalid(
+                _("Unknown sharing group."),
+                [{"field": "sharing_groups", "value": gid} for gid in sorted(unknown)],
+            )
     obj.distribution = level.value
     if obj.uuid is None:
         obj.uuid = uuid7()
