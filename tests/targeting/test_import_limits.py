@@ -67,3 +67,13 @@ def test_bad_rows_stop_reading_and_the_report_is_short(world: World, tmp_path: P
     assert [d.get("error") for d in details[-2:]] == ["more_errors", "too_many_bad_rows"]
     assert len([d for d in details if "column" in d]) == 20
     assert _count(world) == 0
+
+
+def test_watchlist_file_with_a_huge_cell_names_the_row(tmp_path: Path) -> None:
+    from kalibar.targeting.watchlists import read_csv
+
+    path = tmp_path / "w.csv"
+    path.write_text("kind,name\nperson,Marko\nperson," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(Invalid) as info:
+        read_csv(path)
+    assert info.value.details[0]["row"] == 3

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution
 from kalibar.errors import Forbidden, Invalid
+from kalibar.files import check_size, file_limits
 from kalibar.i18n import _
 from kalibar.records.fields import FieldError, parse_country
 from kalibar.sharing.visibility import visible
@@ -105,6 +106,8 @@ def add_entry(
 
 def read_csv(source: Path | str) -> list[EntryInput]:
     """Parse a watchlist CSV (``kind,name,country,note``); any bad row rejects the file."""
+    if isinstance(source, Path):
+        check_size(source, name=source.name, max_bytes=file_limits().document_bytes)
     text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
@@ -117,12 +120,23 @@ def read_csv(source: Path | str) -> list[EntryInput]:
     reader.fieldnames = header
     out: list[EntryInput] = []
     errors: list[dict[str, Any]] = []
-    for n, raw in enumerate(reader, start=2):
+    rows = enumerate(reader, start=2)
+    n = 1
+    while True:
+        try:
+            n, raw = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a cell past the csv module's field limit
+            raise Invalid(
+                _("Row %(row)d is not valid CSV.") % {"row": n + 1},
+                [{"row": n + 1, "column": "", "value": "", "reason": str(exc)[:200]}],
+            ) from exc
         try:
             out.append(_parse({k: v or "" for k, v in raw.items() if k}))
         except FieldError as exc:
             errors.append(
-                {"row": n, "column": exc.field, "value": exc.value, "reason": exc.message}
+                {"row": n, "column": exc.field, "value": exc.value[:100], "reason": exc.message}
             )
     if errors:
         raise Invalid(_("%(n)d bad rows; nothing imported") % {"n": len(errors)}, errors)
