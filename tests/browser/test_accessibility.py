@@ -137,4 +137,3 @@ def log_in_anywhere(page: Page, server: LiveServer) -> None:
     form.locator("input[name=password]").fill(server.passwords["admin"])
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(server.url("/"))
-
