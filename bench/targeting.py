@@ -29,7 +29,7 @@ import polars as pl
 
 from kalibar.targeting.engine import active_rules, evaluate, evaluate_rows, group_rows
 from kalibar.targeting.features import prepare, read_frame
-from kalibar.targeting.lanes import LanePolicy, assign
+from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy, assign, quota
 from kalibar.targeting.model import RiskModel, declaration_features, load_model, threads
 from kalibar.targeting.names import entries_frame, watchlist_per_declaration
 from kalibar.targeting.rules import Rule, load_rules, parse_rules
@@ -172,6 +172,35 @@ def risk_model(spec: str) -> RiskModel:
     return model
 
 
+def capacity_check(lanes: pl.DataFrame, policy: LanePolicy) -> str:
+    """Red and yellow (random sample aside, mandatory hits counted apart) within the
+    capacity of every office and flow?"""
+    per = lanes.group_by("office", "flow").agg(
+        pl.len().alias("n"),
+        ((pl.col("lane") == "red") & ~pl.col("random") & ~pl.col("mandatory")).sum().alias("red"),
+        ((pl.col("lane") == "yellow") & ~pl.col("random")).sum().alias("yellow"),
+        pl.col("random").sum().alias("drawn"),
+    )
+    worst, ok = 0.0, True
+    for office, flow, n, red, yellow, _drawn in per.iter_rows():
+        for lane, got in (("red", red), ("yellow", yellow)):
+            rate = policy.rate(office, flow, lane)
+            if rate is not None:
+                ok &= got <= quota(n, rate)
+                worst = max(worst, got / n / rate if rate else 0.0)
+    share = {k: float(v) for k, v in per.select(
+        (pl.col("red").sum() / pl.col("n").sum()).alias("red"),
+        (pl.col("yellow").sum() / pl.col("n").sum()).alias("yellow"),
+        (pl.col("drawn").sum() / pl.col("n").sum()).alias("random"),
+    ).row(0, named=True).items()}  # fmt: skip
+    return (
+        f"capacity: {per.height} offices x flows, red {share['red']:.2%} and yellow "
+        f"{share['yellow']:.2%} of declarations (caps {policy.defaults}), random sample "
+        f"{share['random']:.2%} on top; within capacity everywhere: {ok} "
+        f"(fullest lane at {worst:.0%} of its cap)"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--declarations", type=int, default=1_000_000)
@@ -206,7 +235,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "declarations.csv", Path(tmp) / "lanes.csv"
         write_csv(frame, src)
-        policy = LanePolicy(random_rate=0.01, seed=7, rates={"*/*": {"red": 0.02}})
+        policy = LanePolicy(random_rate=0.01, seed=7, defaults=dict(DEFAULT_CAPACITY))
         steps: dict[str, float] = {}
         t0 = time.perf_counter()
         items = read_frame(src)
@@ -275,6 +304,7 @@ def main() -> None:
     print(
         "lanes:", ", ".join(f"{k}={counts.get(k, 0):,}" for k in ("red", "yellow", "blue", "green"))
     )
+    print(capacity_check(lanes, policy))
     if model is not None and scored is not None:
         # the model step as it was: scikit-learn's predict_proba on the same matrix
         t = time.perf_counter()

@@ -119,23 +119,22 @@ def assign(decl: pl.DataFrame, policy: LanePolicy) -> pl.DataFrame:
     has_model = "score" in df.columns
     if has_model:
         df = df.rename({"score": "model_score"})
-    if "risk" not in df.columns:
-        df = df.with_columns(risk_expr(has_model).alias("risk"))
-    if "mandatory" not in df.columns:
-        df = df.with_columns(pl.lit(False).alias("mandatory"))
+    risk = (pl.col("risk") if "risk" in df.columns else risk_expr(has_model)).cast(pl.Float64)
+    risk = risk.fill_null(0.0)
+    mandatory = pl.col("mandatory").fill_null(False) if "mandatory" in df.columns else pl.lit(False)
     risk_sev = pl.lit(0)
     for lane, threshold in sorted(policy.score_thresholds.items(), key=lambda kv: SEVERITY[kv[0]]):
-        risk_sev = pl.when(pl.col("risk") >= threshold).then(SEVERITY[lane]).otherwise(risk_sev)
+        risk_sev = pl.when(risk >= threshold).then(SEVERITY[lane]).otherwise(risk_sev)
     rule_sev = pl.col("rule_lane").replace_strict(SEVERITY, return_dtype=pl.Int32)
     asked = (
-        pl.when(pl.col("mandatory"))
+        pl.when(mandatory)
         .then(SEVERITY["red"])
         .otherwise(pl.max_horizontal(rule_sev, risk_sev))
         .cast(pl.Int32)
     )
     df = df.with_columns(
-        pl.col("risk").cast(pl.Float64).fill_null(0.0),
-        pl.col("mandatory").fill_null(False),
+        risk.alias("risk"),
+        mandatory.alias("mandatory"),
         asked.alias("_asked"),
         asked.alias("_sev"),
         pl.lit("").alias("_capacity"),
