@@ -171,7 +171,7 @@ def _summary(cands: list[Candidate]) -> list[tuple[str, float, float, int, str]]
     return [(c.key, c.score, c.cost, c.edits, c.reading) for c in cands]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(recs=records, picks=st.lists(st.tuples(st.integers(0, 10**6), spacing), min_size=1,
        max_size=5), seed=st.integers(0, 2**32), make=makes, scan=st.booleans())  # fmt: skip
 def test_index_equals_exhaustive_with_readings_and_blocks(recs, picks, seed, make, scan) -> None:
@@ -193,7 +193,7 @@ def test_index_equals_exhaustive_with_readings_and_blocks(recs, picks, seed, mak
         for widen in (True, False):
             got = engine.query(q, make=make, limit=50, widen=widen)
             want = engine.exhaustive_query(q, make=make, limit=50, widen=widen)
-            assert _summary(got) == _summary(want), (q, widen)
+            assert _summary(got) == _summary(want), (q, widen, rows, make, scan)
     for widen in (True, False):
         batch = engine.query_batch([Query(q, make=make) for q in queries], limit=50, widen=widen)
         want = [engine.exhaustive_query(q, make=make, limit=50, widen=widen) for q in queries]

@@ -336,12 +336,14 @@ class MatchEngine:
 
     def _block_rows(self, p: Prepared, limit: int) -> list[_Row]:
         """Best ``limit`` records of the query's block under the wide budget, ranked in
-        bulk like the index path (every reading against every block candidate)."""
+        bulk like the index path (each widening reading against every block candidate;
+        the other readings are the index path's, and the merge keeps the best row)."""
         base = self.base
         found = np.array(self.blocks.scan(p, self.delta.tombstones), dtype=np.int64)
         if not len(found):
             return []
-        rs = p.readings
+        widening = [j for j, r in enumerate(p.readings) if r.wide > r.k]
+        rs = [p.readings[j] for j in widening]
         batch = QueryBatch(
             [r.folded for r in rs],
             [r.skeleton for r in rs],
@@ -359,7 +361,8 @@ class MatchEngine:
                                       top.units.tolist(), top.edits.tolist(),
                                       top.reading.tolist() if top.reading is not None else [],
                                       strict=True):  # fmt: skip
-            rows.append(((-round_score(x), u, key), key, o, base.folded(o), None, u, d, j))
+            row = (key, o, base.folded(o), None, u, d, widening[j])
+            rows.append(((-round_score(x), u, key), *row))
         return rows
 
     def _candidates(

@@ -99,7 +99,7 @@ def prepare(
 def accepts(config: MatchConfig, r: Reading, skel: str, in_block: bool) -> int | None:
     """Skeleton distance when the record (skeleton ``skel``) is accepted, else None."""
     kp = min(r.k, config.budget.for_length(len(skel)))
-    if in_block:
+    if in_block and r.wide > r.k:
         kp = max(kp, min(r.wide, config.wide_budget.for_length(len(skel))))
     d = skeleton_distance(r.skeleton, skel, kp)
     return d if d <= kp else None
