@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import get_agency
 from kalibar.auth.actor import Actor
 from kalibar.db.session import default_engine, unit_of_work
-from kalibar.errors import KalibarError
+from kalibar.errors import KalibarError, NotFound
 from kalibar.i18n import use_language
 from kalibar.sharing.service import group_ids_for, partner_countries
 
@@ -51,6 +52,24 @@ def handle_errors(fn: F) -> F:
                 raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def resolve_id(
+    session: Session, ident: str, model: Any, visible: ColumnElement[bool], what: str
+) -> uuid.UUID:
+    """The one resolver for what a command names: a UUID, or the readable reference the
+    pages, PDFs and letters show (``TR-UIO-2026-000004``, ``UIO-SZ-2026-000012``), looked up
+    among the rows ``visible`` lets the operator see (404 otherwise)."""
+    text = ident.strip()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    stmt = select(model.uuid).where(model.reference == text.upper(), visible)
+    found: uuid.UUID | None = session.execute(stmt).scalar_one_or_none()
+    if found is None:
+        raise NotFound(what, text)
+    return found
 
 
 def read_secret(prompt: str, from_stdin: bool) -> str:

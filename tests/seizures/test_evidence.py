@@ -183,7 +183,7 @@ def test_oversize_refused_naming_the_limit(world: World, small_limit: int) -> No
     before = blobs()
     with pytest.raises(TooLarge) as info:
         store_as(world, officer, seizure_id, content, "huge.jpg")
-    assert "4 KB" in info.value.message and "huge.jpg" in info.value.message
+    assert "4 kB" in info.value.message and "huge.jpg" in info.value.message
     assert info.value.details[0]["max_bytes"] == small_limit
     assert count_rows(world) == 0 and blobs() == before
     assert len(evidence.read_limited(io.BytesIO(content))) == small_limit + 1

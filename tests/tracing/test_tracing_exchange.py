@@ -177,6 +177,15 @@ def test_cli_export_and_import(world: World, cli: CliRunner, tmp_path: Path) -> 
     hidden = cli.invoke(app, ["traces", "export", sent["trace_id"], "--format", "json",
                               "--agency", "HR-CU", "--out", str(out_json)])  # fmt: skip
     assert hidden.exit_code == 1 and "not found" in hidden.output
+    # The readable reference works as well as the id, for whoever may see the request.
+    by_ref = tmp_path / "by-ref.json"
+    r = cli.invoke(app, ["traces", "export", sent["reference"].lower(), "--format", "json",
+                         "--agency", "BA-UIO", "--out", str(by_ref)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert by_ref.read_text(encoding="utf-8") == out_json.read_text(encoding="utf-8")
+    hidden = cli.invoke(app, ["traces", "export", sent["reference"], "--format", "json",
+                              "--agency", "HR-CU", "--out", str(by_ref)])  # fmt: skip
+    assert hidden.exit_code == 1 and "not found" in hidden.output
     foreign = tmp_path / "foreign.json"
     doc = _foreign_request(json.loads(out_json.read_text(encoding="utf-8")))
     foreign.write_text(json.dumps(doc), encoding="utf-8")

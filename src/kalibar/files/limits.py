@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.units import format_unit
+
 from kalibar.config import get_settings
+from kalibar.i18n import format_locale
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,16 @@ def file_limits() -> FileLimits:
 
 
 def human_size(n: int) -> str:
-    """``26214400`` → ``"25 MB"`` (binary units, as the limits are set)."""
-    if n >= 1024 * 1024 * 1024:
-        return f"{n / (1024 * 1024 * 1024):g} GB"
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):g} MB"
-    if n >= 1024:
-        return f"{n / 1024:g} KB"
-    return f"{n} B"
+    """``26214400`` → ``"25 MB"``, ``2310`` → ``"2.3 kB"`` (``"2,3 kB"`` in Serbian):
+    binary steps as the limits are set, one decimal at most, the unit in the reader's
+    language (babel)."""
+    step = 1024
+    for unit, size in (
+        ("digital-gigabyte", step**3),
+        ("digital-megabyte", step**2),
+        ("digital-kilobyte", step),
+    ):
+        if n >= size:
+            value = round(n / size, 1 if n < 10 * size else 0)
+            return format_unit(value, unit, length="short", locale=format_locale())
+    return format_unit(n, "digital-byte", length="short", locale=format_locale())

@@ -49,7 +49,7 @@ from kalibar.db.base import utcnow
 from kalibar.errors import Forbidden, Invalid
 from kalibar.files import ErrorList, FileLimits, file_limits, listed_details
 from kalibar.files import writer as csv_writer
-from kalibar.i18n import _
+from kalibar.i18n import _, ngettext
 from kalibar.ids import uuid7
 from kalibar.records import service
 from kalibar.records.fields import parse_row
@@ -132,7 +132,11 @@ def import_records(
         report = job.run(chunks(src, job.validator, parallel=parallel), progress)
     if report.errors and not partial:
         raise Invalid(
-            _("%(file)s: %(n)d rows are not valid; nothing was imported.")
+            ngettext(
+                "%(file)s: %(n)d row is not valid; nothing was imported.",
+                "%(file)s: %(n)d rows are not valid; nothing was imported.",
+                report.rejected,
+            )
             % {"file": filename, "n": report.rejected},
             report.error_details(),
         )

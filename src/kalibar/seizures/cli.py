@@ -6,12 +6,11 @@ an import without ``--agency`` takes each seizure's ``agency``.
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import and_
 from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
@@ -21,15 +20,17 @@ from kalibar.cli_support import (
     err_console,
     handle_errors,
     progress_bar,
+    resolve_id,
 )
 from kalibar.cli_support import operator_actor as cli_actor
-from kalibar.errors import Invalid, KalibarError, NotFound
+from kalibar.errors import Invalid, KalibarError
 from kalibar.files import check_size, file_limits
 from kalibar.i18n import _, use_language
 from kalibar.seizures import listing, service
 from kalibar.seizures.io_import import ImportReport, import_seizures
+from kalibar.seizures.labels import quantity_text
 from kalibar.seizures.models import Seizure
-from kalibar.sharing.visibility import visible
+from kalibar.sharing.visibility import visible_clause
 
 app = typer.Typer(help="Seizures: import from JSON, list, show, PDF report.",
                   no_args_is_help=True)  # fmt: skip
@@ -108,16 +109,9 @@ def _run_import(file: Path, agency: str | None, partial: bool) -> ImportReport:
 
 def _find(session: Session, actor: Actor, ident: str) -> Seizure:
     """A seizure by UUID or readable reference, as the actor may see it."""
-    try:
-        return service.get_seizure(session, actor=actor, seizure_id=uuid.UUID(ident))
-    except ValueError:
-        pass
-    stmt = visible(select(Seizure).where(Seizure.reference == ident.strip().upper()),
-                   Seizure, actor)  # fmt: skip
-    found = session.execute(stmt).scalar_one_or_none()
-    if found is None:
-        raise NotFound("Seizure", ident)
-    return found
+    live = and_(visible_clause(Seizure, actor), Seizure.deleted_at.is_(None))
+    seizure_id = resolve_id(session, ident, Seizure, live, "Seizure")
+    return service.get_seizure(session, actor=actor, seizure_id=seizure_id)
 
 
 def _actor(session: Session, agency: str | None) -> Actor:
@@ -170,7 +164,7 @@ def show(
             if i.deleted_at is None:
                 what = i.part_kind or i.ammunition_type or i.explosive_type or i.description
                 items.add_row(str(i.position), i.kind, f"{i.calibre} {what}".strip(),
-                              f"{i.quantity:g} {i.unit}")  # fmt: skip
+                              quantity_text(i.quantity, i.unit))  # fmt: skip
         console.print(items)
         people = Table(_("role"), _("entity"), _("kind"))
         for inv in s.involvements:

@@ -32,7 +32,7 @@ from kalibar.files import (
     open_table,
     problem_of,
 )
-from kalibar.i18n import _
+from kalibar.i18n import _, ngettext
 from kalibar.records.io_rows import RowError
 from kalibar.targeting.fields import (
     HISTORY_COLUMNS,
@@ -135,7 +135,11 @@ def import_declarations(
     _check_existing(session, agency.id, grouped, report)
     if report.errors:
         raise Invalid(
-            _("%(file)s: %(n)d rows are not valid; nothing was imported.")
+            ngettext(
+                "%(file)s: %(n)d row is not valid; nothing was imported.",
+                "%(file)s: %(n)d rows are not valid; nothing was imported.",
+                len(report.rejected_rows),
+            )
             % {"file": filename, "n": len(report.rejected_rows)},
             report.error_details(),
         )

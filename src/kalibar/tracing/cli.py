@@ -12,30 +12,32 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
-from kalibar.cli_support import command_session, console, handle_errors
+from kalibar.auth.actor import Actor
+from kalibar.cli_support import command_session, console, handle_errors, resolve_id
 from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.errors import Invalid
 from kalibar.files import check_size
 from kalibar.i18n import _
 from kalibar.tracing import exchange, pdf, queues
+from kalibar.tracing.models import TraceRequest
+from kalibar.tracing.service import visible_clause
 
 app = typer.Typer(help="Trace requests: list, export as PDF or JSON, import JSON.",
                   no_args_is_help=True)  # fmt: skip
 AGENCY = typer.Option(..., "--agency", help="Act for this agency (e.g. BA-UIO).")
 
 
-def _trace_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise Invalid(_("Not a request id: %(v)s") % {"v": value}, [{"field": "ID"}]) from exc
+def _trace_id(session: Session, actor: Actor, value: str) -> uuid.UUID:
+    """The request's UUID or its readable reference (``TR-UIO-2026-000004``)."""
+    return resolve_id(session, value, TraceRequest, visible_clause(actor), "Trace request")
 
 
 @app.command("export")
 @handle_errors
 def export(
-    trace_id: str = typer.Argument(..., metavar="ID", help="The request's UUID."),
+    trace_id: str = typer.Argument(..., metavar="REF|UUID", help="Reference (TR-…) or UUID."),
     format: str = typer.Option("pdf", "--format", help="pdf or json."),
     document: str = typer.Option("request", "--document", help="request or answer (json)."),
     agency: str = AGENCY,
@@ -48,7 +50,7 @@ def export(
     with command_session() as session:
         actor = cli_actor(session, agency)
         session.info["actor"] = actor
-        tid = _trace_id(trace_id)
+        tid = _trace_id(session, actor, trace_id)
         if format == "pdf":
             data, _name = pdf.export_pdf(session, actor=actor, trace_id=tid)
             out.write_bytes(data)
