@@ -10,8 +10,9 @@ budget is one more than the ordinary one for every length where it applies, so
 ``e - 1`` is within the record's own indexed deletions, and probing each neighbour's
 deletion variants (up to ``wide - 1``) finds every record within the wide budget. The
 probe returns records of every make; the block's codes filter them before the exact
-check. A small block (up to :data:`SCAN_MAX` records) is instead scanned directly
-(rapidfuzz ``process.cdist`` with ``score_cutoff``), which is exact by construction.
+check. A block that is small next to the number of variants the probe would look up is
+instead scanned directly (rapidfuzz ``process.cdist`` with ``score_cutoff``), which is
+exact by construction; its skeletons are kept for the next checks.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .fold import _ASCII_SKEL, to_skeleton
-from .hashing import encode, variant_hashes
+from .hashing import count_variants, encode, variant_hashes
 from .index import BaseIndex
 from .prepare import Prepared
+from .vector import RecordText
 
-#: Blocks up to this many records are scanned directly (bit-parallel OSA, ~30 ns a
-#: record); larger ones go through the index by neighbours.
-SCAN_MAX = 50_000
-_KEEP = 16
+#: A block is scanned directly (bit-parallel OSA, tens of ns a record) when it has at
+#: most this many records per neighbour variant the index probe would look up (about a
+#: microsecond each), and at most SCAN_MAX records (its skeletons are kept).
+SCAN_PER_PROBE = 20
+SCAN_MAX = 1_000_000
+_KEEP = 4
 
 
 def neighbours(s: str, alphabet: str) -> set[str]:
@@ -85,23 +89,27 @@ class BlockCache:
         self._blocks: OrderedDict[tuple[tuple[str, str], ...], tuple[np.ndarray, list[str]]]
         self._blocks = OrderedDict()
 
-    def small_block(self, attrs: dict[str, str | None]) -> tuple[np.ndarray, list[str]] | None:
-        """Ordinals and skeletons of the block when it is small enough to scan (kept for
-        the next checks), else None."""
+    def block(self, attrs: dict[str, str | None]) -> tuple[np.ndarray, list[str]]:
+        """Ordinals of the block (kept for the next checks) and its skeletons once it has
+        been scanned (empty list before)."""
         given = tuple(sorted((k, v) for k, v in attrs.items() if v is not None))
         hit = self._blocks.get(given)
         if hit is None:
             ords = np.flatnonzero(self.in_block(attrs, np.arange(len(self.base))))
-            skels = (
-                [to_skeleton(self.base.folded(o)) for o in ords.tolist()]
-                if len(ords) <= self.scan_max
-                else []
-            )
-            hit = self._blocks[given] = (ords, skels)
+            hit = self._blocks[given] = (ords, [])
             if len(self._blocks) > _KEEP:
                 self._blocks.popitem(last=False)
         self._blocks.move_to_end(given)
-        return hit if len(hit[0]) <= self.scan_max and (hit[1] or not len(hit[0])) else None
+        return hit
+
+    def _skeletons(self, attrs: dict[str, str | None]) -> tuple[np.ndarray, list[str]]:
+        ords, skels = self.block(attrs)
+        if len(ords) and not skels:
+            text = RecordText(self.base).skeletons(ords)
+            skels = [t.decode() if isinstance(t, bytes) else t for t in text]
+            given = tuple(sorted((k, v) for k, v in attrs.items() if v is not None))
+            self._blocks[given] = (ords, skels)
+        return ords, skels
 
     def alphabet(self) -> str:
         """Characters of the register's skeletons (what an edit can bring in)."""
@@ -135,9 +143,16 @@ class BlockCache:
         if not len(self.base):
             return []
         wide = [r for r in p.readings if r.wide > r.k and r.skeleton]
-        small = self.small_block(p.attrs)
-        if small is not None:
-            ords, skels = small
+        ords, _ = self.block(p.attrs)
+        if not wide or not len(ords):
+            return []
+        n_alpha = len(self.alphabet())
+        probes = sum(
+            (2 * len(r.skeleton) + 1) * n_alpha * count_variants(len(r.skeleton), r.wide - 1)
+            for r in wide
+        )
+        if len(ords) <= min(self.scan_max, SCAN_PER_PROBE * probes):
+            ords, skels = self._skeletons(p.attrs)
             found: set[int] = set()
             for r in wide:
                 d = process.cdist(
