@@ -58,7 +58,7 @@ def hold_write_lock(connection: Connection) -> None:
     the busy timeout) instead of failing later; a SAVEPOINT taken before any write also
     comes here, or it would open a transaction of its own that SQLite commits at RELEASE.
     A transaction already open has written, so it holds the lock. The writers of this
-    process queue first come, first served (:mod:`kalibar.db.writer_gate`).
+    process take turns in front of it (:mod:`kalibar.db.writer_gate`).
 
     PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback. Every
     allocation takes it first, so writers queue in one order and cannot deadlock on
@@ -68,7 +68,7 @@ def hold_write_lock(connection: Connection) -> None:
     if name == "sqlite":
         raw: Any = connection.connection.dbapi_connection
         if raw is not None and not raw.in_transaction:
-            writer_gate.enter(connection)  # this process's writers in arrival order
+            writer_gate.enter(connection)  # this process's writers take turns
             try:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
