@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     # sizes both count), the shared strings (held in memory while reading), and the
     # highest compression ratio of a member (text compresses ~10x; bombs ~1000x).
     xlsx_max_unpacked_bytes: int = 512 * 1024 * 1024
-    xlsx_max_strings_bytes: int = 64 * 1024 * 1024
+    xlsx_max_strings_bytes: int = 16 * 1024 * 1024
     xlsx_max_ratio: int = 200
     # Files parsed whole in memory (JSON imports, trace documents, bulk check lists):
     # their size, and the nesting of JSON, are capped.

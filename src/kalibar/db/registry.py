@@ -11,6 +11,7 @@ from kalibar.seizures import models as seizures_models
 from kalibar.sharing import models as sharing_models
 from kalibar.targeting import capacity_models as targeting_capacity_models
 from kalibar.targeting import inspection_models as targeting_inspection_models
+from kalibar.targeting import model_version_models as targeting_model_version_models
 from kalibar.targeting import models as targeting_models
 from kalibar.targeting import rule_models as targeting_rule_models
 from kalibar.targeting import watchlist_models as targeting_watchlist_models
@@ -28,6 +29,7 @@ __all__ = [
     "sharing_models",
     "targeting_capacity_models",
     "targeting_inspection_models",
+    "targeting_model_version_models",
     "targeting_models",
     "targeting_rule_models",
     "targeting_watchlist_models",
