@@ -2,7 +2,8 @@
 
 The import runs in a child process (the app behind a ``TestClient``, a real database), which
 reports its own peak RSS (``ru_maxrss``) before and after the uploads: a 1 MB XLSX that
-unpacks to 1 GiB took +2 GB and a 1,000,000-bad-row sheet 1.37 GB before the limits.
+unpacks to 1 GiB took +2 GB and a 1,000,000-bad-row sheet 1.37 GB before the limits; 80 MB
+of short shared strings took +600 MB.
 Memory, not time, is asserted.
 """
 
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 from support import World
-from upload_support import bad_rows, zip_bomb
+from upload_support import bad_rows, strings_bomb, zip_bomb
 
 from kalibar.auth import service as auth
 from kalibar.db.session import unit_of_work
@@ -50,11 +51,12 @@ GROWTH_MB = 150
 def test_bomb_and_million_bad_rows_within_bounded_memory(world: World, tmp_path: Path) -> None:
     bomb = zip_bomb(tmp_path / "bomb.xlsx")
     bad = bad_rows(tmp_path / "bad.xlsx")
+    strings = strings_bomb(tmp_path / "strings.xlsx")
     with unit_of_work(world.engine) as s:
         token, _t = auth.create_token(s, username="officer")
     done = subprocess.run(
         [sys.executable, "-c", CHILD, world.engine.url.render_as_string(False), token,
-         str(bomb), str(bad)],
+         str(bomb), str(bad), str(strings)],
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
@@ -63,6 +65,7 @@ def test_bomb_and_million_bad_rows_within_bounded_memory(world: World, tmp_path:
     answers = {name: (status, size) for name, status, size in report["answers"]}
     assert answers["bomb.xlsx"][0] == 413
     assert answers["bad.xlsx"][0] == 422 and answers["bad.xlsx"][1] < 400_000
+    assert answers["strings.xlsx"][0] == 413
     peak_mb, before_mb = report["peak_kib"] / 1024, report["before_kib"] / 1024
     assert peak_mb < PEAK_MB, report
     assert peak_mb - before_mb < GROWTH_MB, report

@@ -101,3 +101,31 @@ def with_doctype(path: Path) -> Path:
         zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         zf.writestr("xl/worksheets/sheet1.xml", dtd + SHEET_HEAD[38:] + sheet + SHEET_TAIL)
     return path
+
+
+def strings_bomb(path: Path, n: int = 3_500_000) -> Path:
+    """9 MB whose shared strings are 3.5 million short strings (80 MB unpacked): each is a
+    Python object once openpyxl reads them (+600 MB and minutes of CPU when allowed)."""
+    strings = "sharedStrings"
+    types = CONTENT_TYPES.replace(
+        b"</Types>",
+        f'<Override PartName="/xl/{strings}.xml" ContentType="{_OOXML}.{strings}+xml"/>'
+        "</Types>".encode(),
+    )
+    rels = WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        f'<Relationship Id="rId2" Type="{_REL}/{strings}" Target="{strings}.xml"/>'
+        "</Relationships>".encode(),
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("xl/workbook.xml", WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        zf.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD + header_row() + SHEET_TAIL)
+        with zf.open(f"xl/{strings}.xml", "w") as fh:
+            fh.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for start in range(0, n, 100_000):
+                fh.write(b"".join(b"<si><t>%d</t></si>" % j for j in range(start, start + 100_000)))
+            fh.write(b"</sst>")
+    return path
