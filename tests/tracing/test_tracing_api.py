@@ -123,7 +123,10 @@ def test_missing_iti_content_cannot_be_sent(world: World) -> None:
     fields = [d["field"] for d in r.json()["error"]["details"]]
     assert fields == ["legal_basis", "circumstances", "markings", "intended_use",
                       "urgency_justification"]  # fmt: skip
-    assert "legal_basis" in r.json()["error"]["message"]
+    # the message names the fields by their words on the form, not their internal names
+    message = r.json()["error"]["message"]
+    assert "Legal basis, Where and how it was found or seized, Markings" in message
+    assert "legal_basis" not in message and "circumstances," not in message
     patch = officer.patch(f"/api/v1/traces/{tid}", json={
         "legal_basis": "Law on weapons art. 5", "circumstances": "Seized at the border",
         "markings": "ZCZ proof mark", "intended_use": "Prosecution",

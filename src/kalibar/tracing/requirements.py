@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kalibar.errors import Invalid
 from kalibar.i18n import _
+from kalibar.tracing.labels import field_words
 from kalibar.tracing.models import NotTracedReason, TracePriority, TraceRequest, TraceResult
 from kalibar.tracing.schemas import AnswerIn
 
@@ -59,7 +60,7 @@ def apply_answer(t: TraceRequest, body: AnswerIn) -> None:
     missing = missing_in_answer(body)
     if missing:
         raise Invalid(
-            _("The answer is incomplete: %(f)s.") % {"f": ", ".join(missing)},
+            _("The answer is incomplete: %(f)s.") % {"f": field_words(missing)},
             [{"field": f, "message": _("required for this result")} for f in missing],
         )
     t.result = body.result.value

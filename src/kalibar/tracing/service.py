@@ -32,12 +32,14 @@ from kalibar.auth.models import User
 from kalibar.config import get_settings
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import N_, _
+from kalibar.records.labels import TYPE_LABELS
 from kalibar.records.models import RECOVERED, FirearmRecord
 from kalibar.records.references import next_references
 from kalibar.records.service import get_record
 from kalibar.reference.countries import is_historic
 from kalibar.sharing.visibility import require_owner
 from kalibar.tracing import deadlines
+from kalibar.tracing.labels import field_words
 from kalibar.tracing.models import (
     OPEN,
     TraceMessage,
@@ -184,7 +186,8 @@ def prefill(record: FirearmRecord) -> dict[str, Any]:
         "priority": TracePriority.routine.value,
         "event_place": record.event_place,
         "event_date": record.event_date,
-        "weapon_type": record.weapon_type or "",
+        # the type in words (the request is read by people, often abroad), not its code
+        "weapon_type": str(TYPE_LABELS.get(record.weapon_type or "", record.weapon_type or "")),
         "make": record.make,
         "model": record.model,
         "calibre": record.calibre,
@@ -305,7 +308,7 @@ def send(
     if missing:
         raise Invalid(
             _("The request lacks what the International Tracing Instrument requires: %(f)s.")
-            % {"f": ", ".join(missing)},
+            % {"f": field_words(missing)},
             [{"field": f, "message": _("required to send")} for f in missing],
         )
     at = deadlines.now_or(now)
