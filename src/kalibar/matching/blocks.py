@@ -34,7 +34,9 @@ from .vector import RecordText
 #: microsecond each), and at most SCAN_MAX records (its skeletons are kept).
 SCAN_PER_PROBE = 20
 SCAN_MAX = 1_000_000
-_KEEP = 4
+#: Skeletons kept for scanned blocks, over all blocks (about 60 bytes each).
+SKELETONS_KEPT = 2_000_000
+_KEEP = 64
 
 
 def neighbours(s: str, alphabet: str) -> set[str]:
@@ -109,6 +111,13 @@ class BlockCache:
             skels = [t.decode() if isinstance(t, bytes) else t for t in text]
             given = tuple(sorted((k, v) for k, v in attrs.items() if v is not None))
             self._blocks[given] = (ords, skels)
+            # Keep at most SKELETONS_KEPT skeletons over all blocks (least recent dropped).
+            held = sum(len(v[1]) for v in self._blocks.values())
+            for key in list(self._blocks):
+                if held <= SKELETONS_KEPT or key == given:
+                    continue
+                held -= len(self._blocks[key][1])
+                self._blocks[key] = (self._blocks[key][0], [])
         return ords, skels
 
     def alphabet(self) -> str:
