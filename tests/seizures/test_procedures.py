@@ -317,6 +317,14 @@ def test_overdue_steps_follow_visibility(world: World) -> None:
         assert dues == sorted(dues)
         assert len(procedures.overdue_steps(s, actor=officer, limit=2)) == 2
         assert procedures.overdue_steps(s, actor=actor_of(world, "hr.officer")) == []
+        # an optional step has a date but is never overdue
+        assert all(st.required for st in overdue)
+        # another agency of the country may see the seizure, but its late steps are not
+        # that agency's work: not on its dashboard
+        sipa = actor_of(world, "investigator")
+        assert svc.get_seizure(s, actor=sipa, seizure_id=UUID(old))
+        assert procedures.overdue_steps(s, actor=sipa) == []
+        assert procedures.dashboard_counts(s, actor=sipa)["overdue"] == 0
         early = datetime.now(UTC) - timedelta(days=30)
         assert procedures.overdue_steps(s, actor=officer, now=early) == []
         counts = procedures.dashboard_counts(s, actor=officer)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import require_admin
@@ -284,12 +284,15 @@ def open_required_steps(seizure: Seizure) -> list[ProcedureStep]:
 
 
 def _open_steps(actor: Actor) -> Any:
+    """Open steps of the open seizures the actor's own agency holds: another agency's
+    late step is visible on its seizure's page, but it is not this agency's work."""
     stmt = (
         select(ProcedureStep)
         .join(Seizure, Seizure.uuid == ProcedureStep.seizure_id)
         .where(
             ProcedureStep.status == StepStatus.open.value,
             Seizure.status == SeizureStatus.open.value,
+            Seizure.owner_agency_id == actor.agency_id,
         )
     )
     return visible(stmt, Seizure, actor)
@@ -298,8 +301,11 @@ def _open_steps(actor: Actor) -> Any:
 def overdue_steps(
     session: Session, *, actor: Actor, now: datetime | None = None, limit: int = 50
 ) -> list[ProcedureStep]:
-    """Open steps past their deadline, of open seizures the actor can see; oldest first."""
-    stmt = _open_steps(actor).where(ProcedureStep.due_at < (now or utcnow()))
+    """Required open steps past their deadline, of the open seizures the actor's agency
+    holds; oldest first (an optional step has a date but is never overdue)."""
+    stmt = _open_steps(actor).where(
+        ProcedureStep.due_at < (now or utcnow()), ProcedureStep.required.is_(True)
+    )
     stmt = stmt.order_by(ProcedureStep.due_at, ProcedureStep.uuid).limit(limit)
     return list(session.execute(stmt).scalars())
 
@@ -313,7 +319,9 @@ def dashboard_counts(
     the step status index, SQLite walked every open step of every *closed* seizure too
     (1.3 s for the two counts at 50,000 seizures, 60 ms this way; ``bench/seizures.py``).
     """
-    late = func.count(case((ProcedureStep.due_at < (now or utcnow()), 1)))
+    late = func.count(
+        case((and_(ProcedureStep.due_at < (now or utcnow()), ProcedureStep.required), 1))
+    )
     stmt = (
         select(func.count(ProcedureStep.uuid), late)
         .select_from(ProcedureStep)
@@ -321,6 +329,7 @@ def dashboard_counts(
         .where(
             unindexed(ProcedureStep.status) == StepStatus.open.value,
             Seizure.status == SeizureStatus.open.value,
+            Seizure.owner_agency_id == actor.agency_id,
         )
     )
     total, overdue = session.execute(visible(stmt, Seizure, actor)).one()

@@ -42,8 +42,8 @@ def _history(db: Session, actor: Actor, seizure_id: uuid.UUID) -> list[tuple[Any
 
 
 def _overdue(step: ProcedureStep, now: datetime) -> bool:
-    if step.status != "open" or step.due_at is None:
-        return False
+    if step.status != "open" or step.due_at is None or not step.required:
+        return False  # an optional step has a date to aim for, never a deadline
     due = step.due_at if step.due_at.tzinfo else step.due_at.replace(tzinfo=UTC)
     return due < now
 
