@@ -302,6 +302,7 @@ def test_mandatory_overflow_is_shown_on_the_worklist(world: World) -> None:
     with unit_of_work(world.engine, actor=officer) as s:
         results = inspections.screen_declarations(s, actor=officer, declarations=decls, store=True)
     assert all(r.lane == "red" for r in results if r.mandatory)
+    assert all("mandatory" in r.reasons for r in results if r.mandatory)  # its own reason
     client = client_for(world.engine)
     login(client, "officer", world.passwords["officer"])
     page = client.get("/targeting/worklist?state=all")

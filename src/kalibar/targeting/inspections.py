@@ -163,12 +163,16 @@ def format_top(top: list[tuple[str, float]]) -> str:
     return ";".join(f"{name}:{value:+.3f}" for name, value in top)
 
 
+#: Reasons without a value (``lanes.assign``): never a rule id continuing ``rules:``.
+_TOKENS = frozenset({"random", "mandatory"})
+
+
 def split_reasons(reasons: str) -> list[str]:
     """``rules:A;B;score:0.4;random`` → ``["rules:A;B", "score:0.4", "random"]``: one
     token per reason; the rule ids stay together under ``rules:``."""
     out: list[str] = []
     for part in (t for t in reasons.split(";") if t):
-        if out and out[-1].startswith("rules:") and ":" not in part and part != "random":
+        if out and out[-1].startswith("rules:") and ":" not in part and part not in _TOKENS:
             out[-1] += ";" + part
         else:
             out.append(part)
