@@ -143,6 +143,10 @@ def test_filters_free_text_and_cursor_paging(world: World) -> None:
     assert len(by_latin) == 7
     by_q = officer.get("/api/v1/records", params={"q": "ЗАСТАВА"}).json()["items"]
     assert len(by_q) == 7
+    # one word of the make's name, either script, any case: a token search
+    for word in ["crvena", "Црвена", "CRVENA"]:
+        by_word = officer.get("/api/v1/records", params={"q": word}).json()["items"]
+        assert len(by_word) == 7, word
     serial = officer.get("/api/v1/records", params={"q": "ab 00000"}).json()["items"]
     assert len(serial) == 7
     calibre = officer.get("/api/v1/records", params={"calibre": "9x19"}).json()["items"]

@@ -110,6 +110,8 @@ class SearchTerms:
     make_code: str | None
     model_code: str | None
     reference: str | None
+    #: makes with the query's words among their name's words ("crvena" → Crvena Zastava)
+    make_codes: tuple[str, ...] = ()
 
 
 def search_terms(q: str) -> SearchTerms:
@@ -118,8 +120,13 @@ def search_terms(q: str) -> SearchTerms:
     make_code = _make(text)[0]
     model_code = _model(None, text)[0]
     reference = text.upper() if _REFERENCE_RE.match(text.upper()) else None
+    make_codes = tuple(c for c in ref.makes_with_words(text) if c != make_code)
     return SearchTerms(
-        serial=fold_fast(text), make_code=make_code, model_code=model_code, reference=reference
+        serial=fold_fast(text),
+        make_code=make_code,
+        model_code=model_code,
+        reference=reference,
+        make_codes=make_codes,
     )
 
 

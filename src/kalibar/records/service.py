@@ -292,7 +292,7 @@ def _filtered(stmt: Select[Any], f: RecordFilter) -> Select[Any]:
         # A serial prefix is the reading of last resort for text with no digits: "Zastava"
         # names a make, and OR-ing a serial range with it would defeat the sort index.
         as_serial = any(c.isdigit() for c in terms.serial) or not (
-            terms.make_code or terms.model_code
+            terms.make_code or terms.model_code or terms.make_codes
         )
         if terms.serial and as_serial:
             clauses.append(
@@ -303,6 +303,8 @@ def _filtered(stmt: Select[Any], f: RecordFilter) -> Select[Any]:
             )
         if terms.make_code:
             clauses.append(r.make_code == terms.make_code)
+        if terms.make_codes:
+            clauses.append(r.make_code.in_(terms.make_codes))
         if terms.model_code:
             clauses.append(r.model_code == terms.model_code)
         if terms.reference:

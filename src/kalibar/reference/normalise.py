@@ -301,6 +301,21 @@ def normalise_make(text: str | None) -> Match | None:
     return _fuzzy_match(text, index, "make")
 
 
+def makes_with_words(text: str | None) -> list[str]:
+    """Codes of the makes one of whose names has every word of ``text`` as a word, in
+    either script and without diacritics: "crvena" or "Црвена" alone finds Crvena Zastava
+    (a token search; :func:`normalise_make` wants the whole name or an alias)."""
+    words = search_key(text or "").split()
+    if not words:
+        return []
+    found: dict[str, None] = {}
+    for key, entries in _make_index().by_key.items():
+        tokens = key.split()
+        if all(w in tokens for w in words):
+            found.update(dict.fromkeys(e.value for e in entries))
+    return sorted(found)
+
+
 def _split_make_prefix(compact: str) -> list[tuple[str, str]]:
     """(make code, remainder) for every make name/alias the compact text starts with."""
     make_index = _make_index()
