@@ -183,15 +183,18 @@ def totp_setup(
     if action == "begin":
         new_secret, uri = totp.begin_totp(user)
         return render(
-            request, "auth/totp_setup.html", {"secret": new_secret, "uri": uri, "error": ""}
+            request,
+            "auth/totp_setup.html",
+            {"secret": new_secret, "uri": uri, "qr": totp.qr_svg(uri), "error": ""},
         )
+    uri = totp.totp_uri(user, secret)
     try:
         totp.confirm_totp(db, user=user, secret=secret, code=code)
     except KalibarError as exc:
         return render(
             request,
             "auth/totp_setup.html",
-            {"secret": secret, "uri": totp.totp_uri(user, secret), "error": exc.message},
+            {"secret": secret, "uri": uri, "qr": totp.qr_svg(uri), "error": exc.message},
             exc.status,
         )
     return RedirectResponse("/account", status_code=303)
