@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import date
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from support import World, client_for, login
@@ -38,6 +40,7 @@ from kalibar.auth import service as auth
 from kalibar.auth.models import User
 from kalibar.db.session import unit_of_work
 from kalibar.indicators import sdg, service
+from kalibar.indicators import views as indicator_views
 from kalibar.records.models import FirearmRecord
 from kalibar.records.service import RecordData, create_record, delete_record
 
@@ -282,6 +285,28 @@ def test_page_form_and_csv(world: World) -> None:
     login(border, "border", world.passwords["border"])
     card = border.get(f"/records/{ids[1]}/origin", headers={"HX-Request": "true"})
     assert card.status_code == 200 and "<form" not in card.text
+
+
+def test_page_lists_the_counted_arms_a_page_at_a_time(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is paged (1,314 rows at once was a wall); the CSV still has them all."""
+    ids = build(world)
+    monkeypatch.setattr(indicator_views, "DRILL_LIMIT", 4)
+    client = client_for(world.engine)
+    login(client, "officer", world.passwords["officer"])
+    base = "/indicators/sdg-16-4-2?from=2025-01-01&to=2025-12-31"
+    shown: list[str] = []
+    first = client.get(base)
+    listed = re.findall(r'<td><a href="/records/([0-9a-f-]{36})">', first.text)
+    assert len(listed) == 4 and 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    shown += listed
+    second = client.get(base + "&page=2")
+    listed = re.findall(r'<td><a href="/records/([0-9a-f-]{36})">', second.text)
+    assert len(listed) == 2 and 'rel="prev"' in second.text and 'rel="next"' not in second.text
+    shown += listed
+    assert len(set(shown)) == 6 and set(shown) <= {str(i) for i in ids}  # each once
+    assert client.get(base + "&page=x").status_code == 200  # not a number: the first page
 
 
 def test_context_comes_from_the_seizure_the_weapon_was_recorded_in(world: World) -> None:

@@ -257,10 +257,13 @@ def drilldown(
     query: SdgQuery,
     established: bool | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[FirearmRecord]:
     stmt = drilldown_select(session, viewers=viewers, query=query, established=established)
     if limit is not None:
         stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
     yield from session.execute(stmt.execution_options(yield_per=1000)).scalars()
 
 

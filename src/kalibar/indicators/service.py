@@ -73,11 +73,20 @@ def sdg_drilldown(
     query: sdg.SdgQuery,
     established: bool | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[FirearmRecord]:
-    """The arms counted in the denominator (optionally only those (not) established).
-    The list names records: reading it is in the audit trail, like its CSV export."""
+    """The arms counted in the denominator (optionally only those (not) established), one
+    page of them. The list names records: reading it is in the audit trail, like its CSV
+    export."""
     rows = list(
-        sdg.drilldown(session, viewers=[actor], query=query, established=established, limit=limit)
+        sdg.drilldown(
+            session,
+            viewers=[actor],
+            query=query,
+            established=established,
+            limit=limit,
+            offset=offset,
+        )
     )
     log_event(
         session,

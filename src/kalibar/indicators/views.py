@@ -22,7 +22,8 @@ from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-DRILL_LIMIT = 500
+#: Counted arms listed per page (the CSV has them all).
+DRILL_LIMIT = 50
 ESTABLISHED = {"yes": True, "no": False}
 
 
@@ -39,6 +40,11 @@ def _date(value: str, field: str, errors: dict[str, str]) -> date | None:
 def _params(request: Request) -> dict[str, str]:
     q = request.query_params
     return {k: (q.get(k) or "").strip() for k in ("from", "to", "country", "agency", "established")}
+
+
+def _page_number(value: str | None) -> int:
+    """``?page=`` as a number from 1 (anything else is the first page)."""
+    return int(value) if value and value.isdigit() and 0 < int(value) < 1_000_000 else 1
 
 
 def _query(params: dict[str, str]) -> tuple[sdg.SdgQuery | None, dict[str, str]]:
@@ -75,8 +81,14 @@ def sdg_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         return render(request, "indicators/sdg.html", context, 422)
     report = service.sdg_report(db, actor=actor, query=query)
     established = ESTABLISHED.get(params["established"])
+    page = _page_number(request.query_params.get("page"))
     rows = service.sdg_drilldown(
-        db, actor=actor, query=query, established=established, limit=DRILL_LIMIT + 1
+        db,
+        actor=actor,
+        query=query,
+        established=established,
+        limit=DRILL_LIMIT + 1,
+        offset=(page - 1) * DRILL_LIMIT,
     )
     base = {
         "from": query.date_from.isoformat(),
@@ -97,7 +109,12 @@ def sdg_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         agency_bars=charts.share_bars(report.by_agency, lambda k: k, lambda k: link(agency=k)),
         made_bars=charts.share_bars(report.by_country_of_manufacture, made_label),
         rows=rows[:DRILL_LIMIT],
+        first=(page - 1) * DRILL_LIMIT + 1,
         more=len(rows) > DRILL_LIMIT,
+        prev_href=link(established=params["established"], page=str(page - 1)) if page > 1 else "",
+        next_href=link(established=params["established"], page=str(page + 1))
+        if len(rows) > DRILL_LIMIT
+        else "",
         codes=agency_codes(db),
         csv_href="/indicators/sdg-16-4-2.csv" + link(established=params["established"]),
         filter_href={key: link(established=key) for key in ("", "yes", "no")},
