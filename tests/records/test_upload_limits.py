@@ -271,3 +271,19 @@ def test_the_import_page_answers_413_on_a_page(
                     data={"csrf_token": csrf})  # fmt: skip
     assert r.status_code == 413 and "text/html" in r.headers["content-type"]
     assert count(world) == 0
+
+
+def test_a_json_body_past_the_document_limit_is_413(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KALIBAR_DOCUMENT_MAX_BYTES", "5000")
+    get_settings.cache_clear()
+    try:
+        client = token_client(world.engine, "officer")
+        r = client.post("/api/v1/records", json={**GOOD, "notes": "x" * 6000})
+        assert r.status_code == 413 and error(r)["code"] == "too_large"
+        r = client.post("/api/v1/records", json={**GOOD, "notes": "fits"})
+        assert r.status_code == 201, r.text
+    finally:
+        monkeypatch.delenv("KALIBAR_DOCUMENT_MAX_BYTES")
+        get_settings.cache_clear()

@@ -3,7 +3,8 @@
 Every upload path spools its file under the upload limit (:mod:`kalibar.files.uploads`),
 but the multipart parser has already written the body to a temporary file by then. This
 middleware refuses a body larger than ``KALIBAR_UPLOAD_MAX_BYTES`` (plus room for the
-form's other fields) before the application reads it: at once when ``Content-Length`` says
+form's other fields; any body that is not multipart: ``KALIBAR_DOCUMENT_MAX_BYTES``, as it
+is parsed whole) before the application reads it: at once when ``Content-Length`` says
 so, else as soon as the streamed bytes pass the limit — 413, ``too_large``.
 """
 
@@ -21,8 +22,13 @@ from kalibar.i18n import _
 FORM_ROOM = 1 << 20
 
 
-def body_limit() -> int:
-    return file_limits().upload_bytes + FORM_ROOM
+def body_limit(content_type: bytes = b"multipart/form-data") -> int:
+    """Uploads (multipart) up to the upload limit plus the form's other fields; any other
+    body (JSON, a form of text fields) is read whole, so it is held to the document limit."""
+    limits = file_limits()
+    if content_type.lower().startswith(b"multipart/"):
+        return limits.upload_bytes + FORM_ROOM
+    return limits.document_bytes
 
 
 def _error(limit: int) -> TooLarge:
@@ -47,8 +53,8 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = body_limit()
         headers = dict(scope.get("headers") or [])
+        limit = body_limit(headers.get(b"content-type", b""))
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             from kalibar.web.errors import error_response
