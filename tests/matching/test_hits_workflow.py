@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from support import World, token_client
+from support import World, client_for, login, token_client
 
 from kalibar.config import get_settings
 from kalibar.matching import index_store
@@ -66,6 +66,35 @@ def test_seized_record_matching_a_stolen_one_creates_a_hit_both_agencies_see(wor
     assert serbia.get(f"/api/v1/hits/{hit['hit_id']}").status_code == 404
     assert serbia.post(f"/api/v1/hits/{hit['hit_id']}/confirm", json={}).status_code == 404
     assert serbia.get("/api/v1/hits").json() == []
+
+
+def test_a_decision_needs_its_reason_and_shows_on_both_records_pages(world: World) -> None:
+    officer, border, stolen, seized = _seize(world)
+    hit = officer.get("/api/v1/hits").json()[0]
+    web = client_for(world.engine)
+    csrf = login(web, "officer", world.passwords["officer"])
+    silent = web.post(
+        f"/hits/{hit['hit_id']}/decide", data={"csrf_token": csrf, "decision": "confirmed"}
+    )
+    assert silent.status_code == 422 and "Say why it is the same firearm." in silent.text
+    assert officer.post(f"/api/v1/hits/{hit['hit_id']}/confirm", json={}).status_code == 422
+    done = web.post(
+        f"/hits/{hit['hit_id']}/decide",
+        data={"csrf_token": csrf, "decision": "confirmed", "reason": "receiver marks match"},
+    )
+    assert done.status_code == 303
+    page = web.get(f"/records/{stolen['record_id']}")
+    assert f'hx-get="/hits/record/{stolen["record_id"]}/panel"' in page.text
+    panel = web.get(f"/hits/record/{stolen['record_id']}/panel").text
+    assert "Confirmed" in panel and "receiver marks match" in panel and "officer" in panel
+    assert seized["reference"] in panel
+    border_web = client_for(world.engine)
+    login(border_web, "border", world.passwords["border"])
+    theirs = border_web.get(f"/hits/record/{seized['record_id']}/panel").text
+    assert "receiver marks match" in theirs
+    outsider = client_for(world.engine)
+    login(outsider, "hr.officer", world.passwords["hr.officer"])
+    assert outsider.get(f"/hits/record/{stolen['record_id']}/panel").status_code == 404
 
 
 def test_a_weak_match_or_a_non_wanted_record_makes_no_hit(world: World) -> None:

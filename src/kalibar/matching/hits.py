@@ -433,13 +433,15 @@ def decide_hit(
     session: Session, *, actor: Actor, hit_id: uuid.UUID, decision: str, reason: str = ""
 ) -> HitView:
     """Confirm or reject an open hit (either involved agency). Confirming links the
-    records; rejecting needs a reason. The other agency is notified."""
+    records. Either needs a reason. The other agency is notified."""
     lock_for_writing(session)  # the status is read under the write lock: one decision wins
     hit = _get(session, actor, hit_id)
     if decision not in (HitStatus.confirmed.value, HitStatus.rejected.value):
         raise Invalid(_("Decide confirmed or rejected."), [{"field": "decision"}])
     reason = (reason or "").strip()
-    if decision == HitStatus.rejected.value and not reason:
+    if not reason:  # either way the decision is evidence: it carries its reason
+        if decision == HitStatus.confirmed.value:
+            raise Invalid(_("Say why it is the same firearm."), [{"field": "reason"}])
         raise Invalid(_("Say why the hit is rejected."), [{"field": "reason"}])
     if hit.status != HitStatus.open.value:
         raise Conflict(_("This hit has been decided already."), [{"status": hit.status}])
@@ -474,6 +476,14 @@ def decide_hit(
         )
     session.flush()
     return _views(session, actor, [hit])[0]
+
+
+def hits_of_record(session: Session, *, actor: Actor, record_id: uuid.UUID) -> list[HitView]:
+    """The hits on one record the actor's agency is party to, newest first (the record's
+    page shows them with their decision, who made it and why)."""
+    on_record = or_(Hit.query_record_id == record_id, Hit.matched_record_id == record_id)
+    stmt = select(Hit).where(on_record, hits_visible_clause(actor)).order_by(Hit.created_at.desc())
+    return _views(session, actor, list(session.execute(stmt).scalars()))
 
 
 def links_of(session: Session, *, record_id: uuid.UUID) -> list[RecordLink]:

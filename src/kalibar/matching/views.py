@@ -13,6 +13,7 @@ from kalibar.errors import Conflict, Invalid, NotFound
 from kalibar.files import file_limits, read_limited
 from kalibar.matching import hits, jobs, service
 from kalibar.matching.models import HitStatus
+from kalibar.records.service import get_record
 from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
 
@@ -72,6 +73,16 @@ def hits_page(request: Request, db: Db, actor: CurrentActor, status: str = "open
 def hit_page(hit_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor) -> Response:
     view = hits.get_hit(db, actor=actor, hit_id=hit_id)
     return render(request, "matching/hit.html", {"v": view, "error": ""})
+
+
+@router.get("/hits/record/{record_id}/panel")
+def record_hits_panel(
+    record_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor
+) -> Response:
+    """Fragment on a record's page: its hits, each with the decision, who and why."""
+    get_record(db, actor=actor, record_id=record_id)  # 404 unless the record is visible
+    views = hits.hits_of_record(db, actor=actor, record_id=record_id)
+    return render(request, "matching/record_hits.html", {"views": views, "record_id": record_id})
 
 
 @router.post("/hits/{hit_id}/decide")
