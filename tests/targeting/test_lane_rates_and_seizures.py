@@ -23,7 +23,7 @@ from kalibar.targeting.models import Declaration
 SEEN = """rules:
   - id: SEEN-IN-SEIZURE
     lane: red
-    weight: 40
+    weight: 90  # rules-only risk ≈ 0.7: asks red (risk.py)
     rationale: the consignee was party to a seizure
     instructions: open the parcel
     when:
