@@ -18,7 +18,9 @@ def test_form_prefills_suggests_and_names_missing_fields(world: World) -> None:
     assert "Illicit origin not established yet." in panel.text
     form = web.get(f"/traces/new?record_id={rec['record_id']}")
     assert form.status_code == 200
-    assert 'value="RS-MUP" checked' in form.text and 'value="ME-UPC"' in form.text
+    # pre-ticked: the Serbian agency whose people use Kalibar (RS-UC), not one without users
+    assert 'value="RS-UC" checked' in form.text and 'value="RS-MUP" checked' not in form.text
+    assert 'value="RS-MUP"' in form.text and 'value="ME-UPC"' in form.text
     assert "TR 445566" in form.text and "proof mark ZCZ" in form.text
     data = {"csrf_token": csrf, "record_id": rec["record_id"], "recipients": ["RS-UC"],
             "priority": "urgent", "action": "send", "make": "Zastava", "model": "M70 AB2",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency
+from kalibar.auth.models import User
 from kalibar.i18n import _
 from kalibar.records.models import FirearmRecord
 from kalibar.reference.catalogue import active_catalogue
@@ -94,13 +95,20 @@ def country_of_import(marking: str) -> str | None:
 
 
 def agencies_of(session: Session, country: str, exclude: str | None) -> list[str]:
+    """The country's agencies on this instance, best first: those whose people use
+    Kalibar (a request there is answered here, not on paper), then by kind."""
+    staffed = select(User.agency_id).where(User.active.is_(True))
     rows = session.execute(
-        select(Agency.code, Agency.kind).where(Agency.country_code == country, Agency.active)
+        select(Agency.code, Agency.kind, Agency.id.in_(staffed)).where(
+            Agency.country_code == country, Agency.active
+        )
     ).all()
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     return [
         code
-        for code, kind in sorted(rows, key=lambda r: (order.get(r[1], 99), r[0]))
+        for code, kind, _staffed in sorted(
+            rows, key=lambda r: (not r[2], order.get(r[1], 99), r[0])
+        )
         if code and (exclude is None or code != exclude)
     ]
 
