@@ -449,3 +449,28 @@ def test_cli_sets_and_shows_capacity(world: World, cli: CliRunner, tmp_path: Pat
             "BA-SA-POST/postal": {"red": 0.01, "yellow": 0.03}
         }
     get_settings.cache_clear()
+
+
+def test_thresholds_are_the_risk_at_which_the_ranking_filled_the_lane() -> None:
+    # 100 declarations of one office and flow asked red, risks 0.00..0.99: 2 % → the two
+    # riskiest stay red (threshold 0.98), the next 5 take yellow (threshold 0.93)
+    window = pl.DataFrame(
+        {
+            "office": ["BA-SA-POST"] * 100,
+            "flow": ["postal"] * 100,
+            "risk": [i / 100 for i in range(100)],
+            "asked": ["red"] * 100,
+            "lane": ["red"] * 100,
+            "mandatory": [False] * 100,
+            "random": [False] * 100,
+        }
+    )
+    policy = LanePolicy(random_rate=0.0, defaults={"red": 0.02, "yellow": 0.05})
+    limits = capacity.thresholds_from(window, policy)
+    assert limits == {("BA-SA-POST", "postal"): {"red": 0.98, "yellow": 0.93}}
+    # one at a time: below the red threshold goes yellow even with red quota left
+    policy.period = Period(thresholds=limits)
+    frame = _frame([(0, 0, 0.5, "red", False), (0, 0, 0.99, "red", False)])
+    lanes = assign(frame, policy)
+    assert lanes["lane"].to_list() == ["blue", "red"]  # 0.5 is under both thresholds
+    assert lanes["reasons"][0] == "over_capacity:red>yellow>blue"
