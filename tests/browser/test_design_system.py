@@ -236,3 +236,34 @@ def test_pages_keep_the_content_security_policy_and_small_things_answer(
     head = page.request.head("/login")
     assert head.status == 200, head.status
     assert head.body() == b""
+
+
+def test_add_person_form_shows_the_fields_of_the_kind_and_suggestions_above_create(
+    page: Page, live_server: LiveServer
+) -> None:
+    log_in(page, live_server, "officer")
+    page.goto("/seizures/new")
+    _fill_seizure(page, "Bijača")
+    page.locator("form.seizure-form").get_by_role("button", name="Save the seizure").click()
+    expect(page.locator("main h1")).to_contain_text("UIO-SZ-")
+    page.locator("details.sz-add-entity summary").click()
+    form = page.locator("form.sz-entity-form")
+    person_only = form.locator("input[name=family_name]")
+    vehicle_only = form.locator("input[name=vehicle_registration]")
+    expect(person_only).to_be_visible()
+    expect(vehicle_only).to_be_hidden()
+    expect(form.locator("textarea[name=identity_documents]")).to_be_visible()
+    assert "kind:number:country" not in form.inner_text()
+    form.locator("select[name=kind]").select_option("vehicle")
+    expect(vehicle_only).to_be_visible()
+    expect(person_only).to_be_hidden()
+    expect(form.locator("textarea[name=identity_documents]")).to_be_hidden()
+    form.locator("select[name=kind]").select_option("phone")
+    expect(form.locator("input[name=phone_number]")).to_be_visible()
+    expect(vehicle_only).to_be_hidden()
+    # The suggestions of people already known come before the Create button.
+    before = form.evaluate(
+        "f => !!(f.querySelector('#entity-suggestions').compareDocumentPosition("
+        "f.querySelector('button.sz-create-entity')) & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    assert before, "duplicate suggestions appear below the Create button"
