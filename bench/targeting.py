@@ -308,7 +308,9 @@ def main() -> None:
     if model is not None and scored is not None:
         # the model step as it was: scikit-learn's predict_proba on the same matrix
         t = time.perf_counter()
-        x = model.encoder.transform(declaration_features(feats, prepared=True))
+        x = model.encoder.transform(
+            declaration_features(feats, prepared=True, signals=model.signals)
+        )
         with threads(len(x)):
             old = model.estimator.predict_proba(x)[:, 1]
         slow_model = time.perf_counter() - t

@@ -102,13 +102,21 @@ def watchlist_list(
 @app.command("train")
 @handle_errors
 def train_cmd(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="History file."),
+    file: Path = typer.Argument(
+        None, exists=True, dir_okay=False, help="History file (or --from-db)."
+    ),
     model_dir: Path = typer.Option(
         None, help="Folder of model versions (default: KALIBAR_DATA_DIR/models/targeting)."
     ),
     rules: Path = typer.Option(None, help="Rules to compare with (default: the starter set)."),
     seed: int = typer.Option(0, help="Seed of the model and of tie-breaking."),
     test: float = typer.Option(0.2, help="Newest share of inspected declarations held out."),
+    from_db: bool = typer.Option(
+        False,
+        "--from-db",
+        help="Train on the agency's recorded inspections (a candidate until activated).",
+    ),
+    agency: str = typer.Option(None, help="With --from-db: the agency whose inspections."),
 ) -> None:
     """Train, calibrate and store a risk model; report precision@k and recall@k."""
     from rich.table import Table
@@ -117,6 +125,11 @@ def train_cmd(
     from kalibar.targeting.rules import load_rules
     from kalibar.targeting.training import train
 
+    if from_db:
+        _train_from_db(agency, model_dir, load_rules(rules), seed)
+        return
+    if file is None:
+        raise Invalid(_("Give a history file, or --from-db with --agency."))
     started = time.perf_counter()
     model, meta = train(read_frame(file), rules=load_rules(rules), seed=seed, test=test)
     folder = model.save(model_dir)
@@ -181,3 +194,87 @@ def models_cmd(model_dir: Path = typer.Option(None, help="Folder of model versio
     for v in versions(model_dir):
         meta = load_model(v, model_dir).metadata
         console.print(v, json.dumps(meta.get("metrics", []), ensure_ascii=False))
+
+
+def _train_from_db(agency: str | None, model_dir: Path | None, rules: list, seed: int) -> None:
+    from kalibar.records.cli import cli_actor
+    from kalibar.targeting import model_versions
+
+    if not agency:
+        raise Invalid(_("--from-db needs --agency: whose recorded inspections to learn from."))
+    with command_session() as s:
+        row = model_versions.train_from_db(
+            s, actor=cli_actor(s, agency), rules=rules, model_dir=model_dir, seed=seed
+        )
+        version, comparison = row.version, json.loads(row.comparison)
+    _print_comparison(comparison)
+    console.print(
+        _(
+            "candidate model %(version)s stored; it screens only after "
+            "`kalibar targeting activate %(version)s --note ...`"
+        )
+        % {"version": version}
+    )
+
+
+def _print_comparison(comparison: dict) -> None:
+    from rich.table import Table
+
+    period = comparison.get("period") or {}
+    console.print(
+        _("newest period: %(from)s – %(to)s, %(n)d inspected, %(hits)d with findings")
+        % {
+            "from": period.get("from"),
+            "to": period.get("to"),
+            "n": period.get("inspected", 0),
+            "hits": period.get("hits", 0),
+        }
+    )
+    cols = ("recall@1%", "recall@5%", "precision@1%", "auc", "brier")
+    table = Table(_("model"), _("version"), *cols)
+    for name in ("challenger", "champion"):
+        m = comparison.get(name)
+        label = _("new (challenger)") if name == "challenger" else _("active (champion)")
+        if m is None:
+            table.add_row(label, _("none"), *("" for _c in cols))
+        else:
+            table.add_row(label, m["version"], *(str(m.get(c, "")) for c in cols))
+    console.print(table)
+
+
+@app.command("activate")
+@handle_errors
+def activate_cmd(
+    version: str = typer.Argument(..., help="Model version to screen with."),
+    note: str = typer.Option(..., help="Why (kept in the audit trail)."),
+    model_dir: Path = typer.Option(None, help="Folder of model versions."),
+) -> None:
+    """Make a trained model the one that screens (the decision is audited)."""
+    from kalibar.records.cli import cli_actor
+    from kalibar.targeting import model_versions
+
+    with command_session() as s:
+        model_versions.activate(
+            s, actor=cli_actor(s, None), version=version, note=note, model_dir=model_dir
+        )
+    with command_session() as s:
+        model_versions.publish(s, model_dir)
+    console.print(_("model %(version)s screens from now on") % {"version": version})
+
+
+@app.command("rollback")
+@handle_errors
+def rollback_cmd(
+    note: str = typer.Option(..., help="Why (kept in the audit trail)."),
+    model_dir: Path = typer.Option(None, help="Folder of model versions."),
+) -> None:
+    """Screen again with the model that screened before the active one."""
+    from kalibar.records.cli import cli_actor
+    from kalibar.targeting import model_versions
+
+    with command_session() as s:
+        row = model_versions.rollback(s, actor=cli_actor(s, None), note=note, model_dir=model_dir)
+        version = row.version
+    with command_session() as s:
+        model_versions.publish(s, model_dir)
+    console.print(_("model %(version)s screens again") % {"version": version})

@@ -43,7 +43,7 @@ from kalibar.targeting.fields import COLUMNS, DECLARATION_COLUMNS, ITEM_COLUMNS,
 from kalibar.targeting.inspection_models import Screening
 from kalibar.targeting.io_import import ImportReport, import_declarations
 from kalibar.targeting.lanes import LanePolicy, assign
-from kalibar.targeting.model import RiskModel, load_model, versions
+from kalibar.targeting.model import RiskModel, active_version, load_model
 from kalibar.targeting.models import Declaration, DeclarationItem
 from kalibar.targeting.names import WatchIndex, entries_frame
 from kalibar.targeting.risk import as_evidence, with_unlearned
@@ -467,12 +467,12 @@ def watchlist_for(session: Session, actor: Actor) -> pl.DataFrame | None:
 
 
 def current_model() -> RiskModel | None:
-    """The latest stored model, loaded once per process and again when a newer version
-    appears under the data folder; ``None`` when no model was trained."""
-    known = versions()
-    if not known:
+    """The model that screens (``model.active_version``: the one an administrator activated,
+    else the newest stored), loaded once per process and again when another version is
+    activated; ``None`` when there is none."""
+    latest = active_version()
+    if latest is None:
         return None
-    latest = known[-1]
     if latest not in _MODEL_CACHE:
         _MODEL_CACHE.clear()
         _MODEL_CACHE[latest] = load_model(latest)

@@ -389,9 +389,39 @@ def versions(root: Path | None = None) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / META_FILE).is_file())
 
 
-def load_model(version: str = "latest", root: Path | None = None) -> RiskModel:
-    """A stored model; ``latest`` is the newest version (versions sort by time)."""
+#: Names the version that screens (written when an administrator activates one); without
+#: it the newest stored version screens (models trained from files before versions).
+ACTIVE_FILE = "ACTIVE"
+
+
+def active_version(root: Path | None = None) -> str | None:
+    """The version that screens: the one ``ACTIVE_FILE`` names (``None`` when it names
+    none), else the newest stored one."""
+    marker = model_root(root) / ACTIVE_FILE
+    if marker.is_file():
+        name = marker.read_text(encoding="utf-8").strip()
+        return name if name in versions(root) else None
     known = versions(root)
+    return known[-1] if known else None
+
+
+def write_active(version: str | None, root: Path | None = None) -> None:
+    """Make ``version`` (``None``: no model) the one that screens, atomically."""
+    base = model_root(root)
+    base.mkdir(parents=True, exist_ok=True)
+    tmp = base / f".{ACTIVE_FILE}.tmp"
+    tmp.write_text(version or "", encoding="utf-8")
+    tmp.replace(base / ACTIVE_FILE)
+
+
+def load_model(version: str = "latest", root: Path | None = None) -> RiskModel:
+    """A stored model; ``latest`` is the newest version (versions sort by time), ``active``
+    the one that screens (:func:`active_version`)."""
+    known = versions(root)
+    if version == "active":
+        version = active_version(root) or ""
+        if not version:
+            raise NotFound("model", "active")
     if version == "latest":
         if not known:
             raise NotFound("model", "latest")
@@ -405,4 +435,13 @@ def load_model(version: str = "latest", root: Path | None = None) -> RiskModel:
     return RiskModel(version, stored["estimator"], encoder, meta, stored.get("signals"))
 
 
-__all__ = ["Encoder", "RiskModel", "declaration_features", "load_model", "model_root", "versions"]
+__all__ = [
+    "Encoder",
+    "RiskModel",
+    "active_version",
+    "declaration_features",
+    "load_model",
+    "model_root",
+    "versions",
+    "write_active",
+]
