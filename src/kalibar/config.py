@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     port: int = 8000
     instance_country: str = "BA"
     default_locale: str = "en"
+    # The zone every time is shown in (pages, PDFs; exports stay UTC ISO 8601): the
+    # region (BA, RS, HR, ME) shares one. An IANA name; see kalibar/clock.py.
+    time_zone: str = "Europe/Sarajevo"
     # Sessions live this long without activity.
     session_idle_minutes: int = 480
     # Failed logins allowed within the window before the account is throttled.

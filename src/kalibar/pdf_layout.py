@@ -14,17 +14,18 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from kalibar.clock import moment
 from kalibar.tracing.paths import FONTS
 
 FONT = "DejaVu"
 
 
 def text(value: object) -> str:
-    """A value as printed: an em dash for nothing, dates and times in UTC."""
+    """A value as printed: an em dash for nothing, times as on the pages (the one clock)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        return moment(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

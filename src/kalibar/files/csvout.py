@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from kalibar.clock import machine
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Anything with ``write(str)``: a text file, ``io.StringIO``, a text wrapper.
 TextOut = Any
@@ -47,7 +49,9 @@ def cell(value: Any) -> Any:
         return ""
     if isinstance(value, str):
         return guard(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime):
+        return machine(value)
+    if isinstance(value, date):
         return value.isoformat()
     return value
 

@@ -23,6 +23,7 @@ from kalibar.cli_support import (
     resolve_id,
 )
 from kalibar.cli_support import operator_actor as cli_actor
+from kalibar.clock import moment
 from kalibar.errors import Invalid, KalibarError
 from kalibar.files import check_size, file_limits
 from kalibar.i18n import _, use_language
@@ -139,7 +140,7 @@ def list_(
         table.columns[0].no_wrap = True
         for s in rows:
             items = ", ".join(f"{k} {v:g}" for k, v in listing.item_summary(s).items())
-            table.add_row(s.reference, s.status, f"{s.occurred_at:%Y-%m-%d %H:%M}",
+            table.add_row(s.reference, s.status, moment(s.occurred_at),
                           s.place_name or s.address, items, str(s.uuid))  # fmt: skip
     console.print(table)
 
@@ -155,7 +156,7 @@ def show(
         actor = _actor(session, agency)
         s = _find(session, actor, ident)
         service.log_seizure_read(session, actor=actor, seizure=s)
-        console.print(f"[bold]{s.reference}[/bold]  {s.status}  {s.occurred_at.isoformat()}")
+        console.print(f"[bold]{s.reference}[/bold]  {s.status}  {moment(s.occurred_at)}")
         console.print(f"{s.context}  {s.place_name or s.address}  {s.place_country or ''}")
         if s.narrative:
             console.print(s.narrative, markup=False)
@@ -172,7 +173,7 @@ def show(
         console.print(people)
         steps = Table(_("procedure"), _("step"), _("status"), _("due"))
         for st in s.steps:
-            due = st.due_at.isoformat() if st.due_at else ""
+            due = moment(st.due_at)
             steps.add_row(st.procedure_code, st.title, st.status, due)
         console.print(steps)
 

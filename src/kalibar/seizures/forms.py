@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kalibar.clock import reader_zone
 from kalibar.errors import KalibarError
 from kalibar.i18n import _
 from kalibar.records.service import RecordData
 from kalibar.seizures.entities import EntityData
 from kalibar.seizures.service import ItemData, SeizureData
 
-#: Times typed into the form are local: the region (BA, RS, HR, ME) shares one time zone.
-try:
-    LOCAL_TZ: tzinfo = ZoneInfo("Europe/Sarajevo")
-except ZoneInfoNotFoundError:  # pragma: no cover - system without tz data
-    LOCAL_TZ = UTC
+# Times typed into the form are in the reader's zone, the one the pages show (kalibar.clock).
 
 SEIZURE_TEXT = (
     "context",
@@ -105,7 +101,7 @@ def text(form: Any, key: str) -> str:
 
 
 def local_now() -> datetime:
-    return datetime.now(LOCAL_TZ).replace(second=0, microsecond=0)
+    return datetime.now(reader_zone()).replace(second=0, microsecond=0)
 
 
 def datetime_input(value: datetime | None) -> str:
@@ -114,14 +110,14 @@ def datetime_input(value: datetime | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+    return value.astimezone(reader_zone()).strftime("%Y-%m-%dT%H:%M")
 
 
 def parse_local_datetime(raw: str) -> datetime:
     """``2026-03-01T14:30`` (a ``datetime-local`` value) as an aware time; ValueError if bad."""
     parsed = datetime.fromisoformat(raw)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=LOCAL_TZ)
+        parsed = parsed.replace(tzinfo=reader_zone())
     return parsed
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kalibar.agencies.models import Agency
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
+from kalibar.clock import moment
 from kalibar.i18n import _
 from kalibar.pdf_layout import Document
 from kalibar.seizures import custody
@@ -55,7 +56,7 @@ def custody_rows(events: list[CustodyEvent]) -> list[tuple[str, ...]]:
     return [
         (
             str(ev.sequence),
-            f"{ev.occurred_at:%Y-%m-%d %H:%M}",
+            moment(ev.occurred_at),
             label("custody_action", ev.action),
             ev.seal_number,
             ev.from_party,
@@ -90,7 +91,7 @@ def render_custody_form(session: Session, *, actor: Actor, item_id: uuid.UUID) -
     )
     doc.headline(_("Chain of custody form"))
     row = doc.row
-    row(_("Seizure"), f"{s.reference} · {s.occurred_at:%Y-%m-%d %H:%M UTC} · {place_text(s)}")
+    row(_("Seizure"), f"{s.reference} · {moment(s.occurred_at)} · {place_text(s)}")
     row(_("Owner agency"), agency_line(agencies, s.owner_agency_id))
     what = f"{item.position}. {label('item_kind', item.kind)} · {quantity(item)}"
     row(_("Item"), what + (f" · {item.description}" if item.description else ""))

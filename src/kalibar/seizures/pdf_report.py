@@ -20,6 +20,7 @@ from kalibar import i18n
 from kalibar.agencies.models import Agency
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
+from kalibar.clock import moment
 from kalibar.i18n import N_, _
 from kalibar.matching.models import Hit
 from kalibar.pdf_layout import Document
@@ -141,7 +142,7 @@ def _event(doc: Document, s: Seizure, agencies: dict[int, Agency]) -> None:
     if s.declaration_uuid:
         row(_("Declaration"), s.declaration_uuid)
     if s.closed_at:
-        row(_("Closed"), f"{s.closed_at:%Y-%m-%d %H:%M UTC} · {s.closed_by}")
+        row(_("Closed"), f"{moment(s.closed_at)} · {s.closed_by}")
     doc.para(_("Legal basis"), s.legal_basis)
     doc.para(_("Narrative"), s.narrative)
 
@@ -255,17 +256,17 @@ def _entities(doc: Document, involved: list[tuple[Involvement, Entity]], hidden:
 def _step_state(step: ProcedureStep, now: datetime) -> str:
     if step.status == StepStatus.done.value:
         text = _("done by %(who)s, %(when)s") % {
-            "who": step.completed_by, "when": f"{step.completed_at:%Y-%m-%d %H:%M UTC}"
+            "who": step.completed_by, "when": moment(step.completed_at)
         }  # fmt: skip
         return text + (f" — {step.note}" if step.note else "")
     if step.status == StepStatus.waived.value:
         return _("waived by %(who)s, %(when)s: %(reason)s") % {
             "who": step.completed_by,
-            "when": f"{step.completed_at:%Y-%m-%d %H:%M UTC}" if step.completed_at else "",
+            "when": moment(step.completed_at) if step.completed_at else "",
             "reason": step.waived_reason,
         }
     if step.due_at is not None and step.due_at < now:
-        return _("OVERDUE (was due %(when)s)") % {"when": f"{step.due_at:%Y-%m-%d %H:%M UTC}"}
+        return _("OVERDUE (was due %(when)s)") % {"when": moment(step.due_at)}
     return _("open")
 
 
@@ -287,7 +288,7 @@ def _procedures(doc: Document, session: Session, steps: list[ProcedureStep]) -> 
                 procedures.step_title(st, language)
                 + ("" if st.required else " " + _("(optional)")),
                 st.role,
-                f"{st.due_at:%Y-%m-%d %H:%M}" if st.due_at else "",
+                moment(st.due_at) if st.due_at else "",
                 _step_state(st, now),
             )
             for st in group
@@ -339,14 +340,14 @@ def _handovers(doc: Document, handovers: list[Handover], agencies: dict[int, Age
     doc.heading(_("Hand-overs"))
     rows = [
         (
-            f"{h.created_at:%Y-%m-%d %H:%M}",
+            moment(h.created_at),
             agency_code(agencies, h.from_agency_id),
             agency_code(agencies, h.to_agency_id),
             label("handover_status", h.status),
             h.requested_by,
             " ".join(
                 v
-                for v in (h.decided_by, f"{h.decided_at:%Y-%m-%d %H:%M}" if h.decided_at else "")
+                for v in (h.decided_by, moment(h.decided_at) if h.decided_at else "")
                 if v
             ),  # fmt: skip
             " — ".join(v for v in (h.note, h.decline_reason) if v),
@@ -390,7 +391,7 @@ def render_report(session: Session, *, actor: Actor, seizure_id: uuid.UUID) -> b
         _("Seizure report") + f" {s.reference}",
         _("Exported %(when)s by %(who)s (%(agency)s).")
         % {
-            "when": f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}",
+            "when": moment(datetime.now(UTC)),
             "who": actor.username,
             "agency": actor.agency_code,
         },

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from kalibar.i18n import N_, format_locale
+from kalibar.clock import moment
+from kalibar.i18n import N_
 from kalibar.seizures import procedures
-from kalibar.seizures.forms import LOCAL_TZ
 from kalibar.seizures.labels import TEMPLATE_GLOBALS as SEIZURE_LABELS
 from kalibar.seizures.vocabulary import VOCAB
 from kalibar.web.templating import render
@@ -60,12 +59,8 @@ def quantity(n: float | int | None) -> str:
 
 
 def when(value: datetime | None) -> str:
-    """A stored (UTC) time in the region's local time, as typed into the forms."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return format_datetime(value, format="medium", tzinfo=LOCAL_TZ, locale=format_locale())
+    """A stored (UTC) time as every page shows it (the one clock, zone named)."""
+    return moment(value)
 
 
 def form_of(request: Request) -> Any:

@@ -6,20 +6,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kalibar import __version__, i18n
+from kalibar.clock import moment, shown
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _datetime(value: Any) -> str:
-    if value is None:
-        return ""
-    return format_datetime(value, format="medium", locale=i18n.format_locale())
 
 
 def _build_env() -> Environment:
@@ -33,7 +27,8 @@ def _build_env() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
-    env.filters["datetime"] = _datetime
+    env.filters["datetime"] = moment
+    env.filters["shown"] = shown
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["version"] = __version__
     return env
