@@ -38,3 +38,25 @@ def test_a_crossing_is_found_by_any_spelling(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["", "   ", "Nowhere at all", "BA"])
 def test_nothing_or_an_ambiguous_name_finds_no_place(typed: str) -> None:
     assert resolve_place(typed) is None
+
+
+def test_error_page_lists_problems_as_lines_not_python_dicts() -> None:
+    from kalibar.web.errors import lines_of
+    from kalibar.web.templating import env
+
+    details = [
+        {"row": 3, "column": "make", "reason": "not in the catalogue", "value": "Zastva"},
+        {"field": "place_code", "message": "not a place of the catalogue"},
+        {"status": "confirmed"},  # nothing to say to a person: left out
+    ]
+    with use_language("en"):
+        lines = lines_of(details)
+        html = env.get_template("error.html").render(
+            status=422, message="The request is not valid.", details=lines, path="/", query=""
+        )
+    assert lines == [
+        "row 3, make: not in the catalogue (Zastva)",
+        "place_code: not a place of the catalogue",
+    ]
+    assert "{&#39;" not in html and "{'" not in html, html
+    assert "row 3, make: not in the catalogue (Zastva)" in html

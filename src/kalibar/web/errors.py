@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kalibar.errors import KalibarError
 from kalibar.i18n import _
 from kalibar.web.templating import render
+from kalibar.web.words import detail_text
 
 log = logging.getLogger("kalibar.web")
 
@@ -35,6 +36,10 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
+def lines_of(details: list[Any]) -> list[str]:
+    return [line for line in map(detail_text, details) if line]
+
+
 def error_response(
     request: Request, status: int, code: str, message: str, details: list[Any] | None = None
 ) -> Response:
@@ -47,7 +52,8 @@ def error_response(
     return render(
         request,
         "error.html",
-        {"status": status, "message": message, "details": details or []},
+        # each problem as a line of words, never a Python dict
+        {"status": status, "message": message, "details": lines_of(details or [])},
         status_code=status,
     )
 
