@@ -24,7 +24,9 @@ from kalibar.db.base import utcnow
 from kalibar.db.hints import unindexed
 from kalibar.errors import Conflict, Invalid
 from kalibar.i18n import _
+from kalibar.labels import label
 from kalibar.seizures.access import editable_part
+from kalibar.seizures.labels import label as seizure_label
 from kalibar.seizures.models import (
     CustodyEvent,
     EvidenceFile,
@@ -197,15 +199,18 @@ def _describe(requirement: str) -> str:
     for alternative in requirement.split("|"):
         kind, _sep, what = alternative.partition(":")
         if kind == "field":
-            parts.append(_("the field %(field)s is filled in") % {"field": what})
+            field = label(what, "seizure_field")
+            parts.append(_("the field %(field)s is filled in") % {"field": field})
         elif kind == "evidence":
-            parts.append(_("an evidence file of kind %(kind)s is attached") % {"kind": what})
+            named = seizure_label("evidence_kind", what)
+            parts.append(_("an evidence file of kind %(kind)s is attached") % {"kind": named})
         elif kind == "custody":
-            parts.append(_("every item has a custody event %(action)s") % {"action": what})
+            action = seizure_label("custody_action", what)
+            parts.append(_("every item has a custody event %(action)s") % {"action": action})
         elif kind == "items":
             parts.append(_("every firearm has its record, checked against the records"))
         elif kind == "handover":
-            parts.append(_("a hand-over was %(state)s") % {"state": what})
+            parts.append(_("a hand-over was %(state)s") % {"state": label(what, "handover_state")})
         else:
             parts.append(alternative)
     return _(" or ").join(parts)
