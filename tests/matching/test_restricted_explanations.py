@@ -68,7 +68,7 @@ def test_notifications_name_the_readers_own_record_only(world: World) -> None:
     seized = border.post("/api/v1/records", json=SEIZED).json()
     stolen = officer.post("/api/v1/records", json=STOLEN).json()
     [hit] = officer.get("/api/v1/hits").json()
-    confirmed = officer.post(f"/api/v1/hits/{hit['hit_id']}/confirm", json={})
+    confirmed = officer.post(f"/api/v1/hits/{hit['hit_id']}/confirm", json={"reason": "same gun"})
     assert confirmed.status_code == 200, confirmed.text
     texts = [n["text"] for n in border.get("/api/v1/notifications").json()]
     assert len(texts) == 2 and all(seized["reference"] in t for t in texts)

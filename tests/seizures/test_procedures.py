@@ -334,3 +334,15 @@ def test_overdue_steps_follow_visibility(world: World) -> None:
             "open": 0,
             "overdue": 0,
         }
+
+
+def test_an_optional_step_has_a_date_but_is_never_overdue() -> None:
+    now = datetime.now(UTC)
+    past = now - timedelta(days=3)
+    required = ProcedureStep(status="open", required=True, due_at=past)
+    optional = ProcedureStep(status="open", required=False, due_at=past)
+    done = ProcedureStep(status="done", required=True, due_at=past)
+    later = ProcedureStep(status="open", required=True, due_at=now + timedelta(days=1))
+    assert required.is_overdue(now)
+    assert not optional.is_overdue(now) and not done.is_overdue(now)
+    assert not later.is_overdue(now)

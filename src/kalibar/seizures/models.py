@@ -14,7 +14,7 @@ access through a :class:`kalibar.sharing.models.ObjectReader` grant.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from sqlalchemy import (
@@ -267,6 +267,14 @@ class ProcedureStep(Audited, Timestamped, Base):
     waived_reason: Mapped[str] = mapped_column(Text, default="")
 
     seizure: Mapped[Seizure] = relationship(back_populates="steps")
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Open, required and past its date (the one rule for pages, API and dashboard:
+        an optional step has a date to aim for, never a deadline)."""
+        if self.status != StepStatus.open.value or not self.required or self.due_at is None:
+            return False
+        due = self.due_at if self.due_at.tzinfo else self.due_at.replace(tzinfo=UTC)
+        return due < (now if now.tzinfo else now.replace(tzinfo=UTC))
 
 
 class CustodyEvent(Audited, Base):

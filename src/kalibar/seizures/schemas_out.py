@@ -122,8 +122,7 @@ class StepOut(BaseModel):
     def of(cls, s: ProcedureStep, *, now: datetime, title: str, procedure: str) -> StepOut:
         plain = _columns(s, ProcedureStep, cls.model_fields)
         plain.update(title=title, requires=_listed(s.requires))
-        overdue = s.status == "open" and s.due_at is not None and s.due_at < now
-        return cls(**plain, step_id=s.uuid, procedure_name=procedure, overdue=overdue)
+        return cls(**plain, step_id=s.uuid, procedure_name=procedure, overdue=s.is_overdue(now))
 
 
 class CustodyEventOut(BaseModel):

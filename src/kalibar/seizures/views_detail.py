@@ -22,7 +22,7 @@ from kalibar.i18n import current_language
 from kalibar.records.suggestions import catalogue_choices
 from kalibar.seizures import custody, evidence, forms, pdf, procedures, service
 from kalibar.seizures.listing import item_summary
-from kalibar.seizures.models import ProcedureStep, Seizure
+from kalibar.seizures.models import Seizure
 from kalibar.seizures.views_common import form_of, page
 from kalibar.sharing.visibility import can_edit
 from kalibar.web.deps import CurrentActor, Db
@@ -39,13 +39,6 @@ def _history(db: Session, actor: Actor, seizure_id: uuid.UUID) -> list[tuple[Any
             changes = {}
         out.append((e, changes if isinstance(changes, dict) else {}))
     return out
-
-
-def _overdue(step: ProcedureStep, now: datetime) -> bool:
-    if step.status != "open" or step.due_at is None or not step.required:
-        return False  # an optional step has a date to aim for, never a deadline
-    due = step.due_at if step.due_at.tzinfo else step.due_at.replace(tzinfo=UTC)
-    return due < now
 
 
 def _thumbnails(db: Session, actor: Actor, files: list[Any]) -> dict[uuid.UUID, str]:
@@ -73,7 +66,7 @@ def detail_context(db: Session, actor: Actor, seizure_id: uuid.UUID) -> dict[str
     now = datetime.now(UTC)
     groups = []
     for code, steps in groupby(s.steps, key=lambda st: st.procedure_code):
-        rows = [(st, procedures.step_title(st, lang), _overdue(st, now)) for st in steps]
+        rows = [(st, procedures.step_title(st, lang), st.is_overdue(now)) for st in steps]
         groups.append((code, procedures.procedure_name(code, lang, db), rows))
     handovers = service.handovers_of(db, actor=actor, seizure_id=seizure_id)
     files = evidence.list_evidence(db, actor=actor, seizure_id=seizure_id)
