@@ -53,6 +53,12 @@ def test_history_and_selection_weights_come_from_the_database(stored: World) -> 
     assert set(by) == {d.declaration_id for d in inspected}
     assert drawn and all(by[d] == 100.0 for d in drawn)  # the random sample: 1 / rate
     assert all(v == 1.0 for k, v in by.items() if k not in drawn)  # selected ones: once
+    # drift: every screening counted in its month, score bands summing to one
+    with stored.session() as s:
+        months = model_versions.drift(s, actor=actor_of(stored, "admin"))
+    assert sum(m["screened"] for m in months) == 6_000
+    assert all(abs(sum(m["bands"]) - 1.0) < 1e-9 for m in months)
+    assert sum(m["random_inspected"] for m in months) == len(drawn)
     # another agency's officer sees none of it
     with stored.session() as s:
         _h, other = model_versions.history_from_db(s, actor=actor_of(stored, "border"))

@@ -14,8 +14,8 @@ inspected declarations with it and with the active model. Only ``activate`` (an
 administrator, with a note) makes a model screen; the previous one is *retired* and
 ``rollback`` brings the last retired one back. Every change of a row is in the audit trail
 (``ModelVersion`` is audited). Which version screens is also written next to the model
-files (``model.write_active``) by the caller after its commit, so screening processes need
-no query to find it. Services here never commit.
+files (``model.write_active``) once the decision is committed (a session ``after_commit``
+hook), so screening processes need no query to find it. Services here never commit.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import case, event, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import require_admin
@@ -242,6 +242,9 @@ def activate(
     row.status = ModelStatus.active.value
     row.decided_by, row.decided_at, row.note = actor.username, now, note.strip()
     session.flush()
+    chosen = row.version
+    # screening processes read the file: write it once the decision is committed
+    event.listen(session, "after_commit", lambda _s: write_active(chosen, model_dir), once=True)
     return row
 
 
@@ -291,8 +294,72 @@ def publish(session: Session, model_dir: Path | None = None) -> str | None:
     return version
 
 
+SCORE_BANDS = (0.0, 0.01, 0.05, 0.2, 0.5)
+
+
+def drift(session: Session, *, actor: Actor, months: int = 12) -> list[dict[str, Any]]:
+    """Per month (UTC) of the agency's screenings: how many, the share in each score band
+    (``SCORE_BANDS``), the mean score, inspections and hits (recorded results and
+    imported history alike: the declaration's ``inspected``/``outcome``), and the random
+    control sample's inspections and hits (its hit rate is the unbiased one)."""
+    from kalibar.targeting.inspection_models import POSITIVE_OUTCOMES
+
+    stmt = (
+        select(
+            Screening.screened_at,
+            Screening.score,
+            Screening.random,
+            case((Declaration.inspected.is_(True), Declaration.outcome), else_=None),
+        )
+        .join(Declaration, Declaration.uuid == Screening.declaration_uuid)
+        .where(Declaration.owner_agency_id == actor.agency_id)
+    )
+    rows = session.execute(visible(stmt, Declaration, actor)).all()
+    if not rows:
+        return []
+    positive = [o.value for o in POSITIVE_OUTCOMES]
+    frame = pl.DataFrame(
+        {
+            "month": [r[0].strftime("%Y-%m") for r in rows],
+            "score": [float(r[1] or 0.0) for r in rows],
+            "random": [bool(r[2]) for r in rows],
+            "outcome": [r[3] or "" for r in rows],
+        }
+    )
+    band = pl.lit(0)
+    for i, edge in enumerate(SCORE_BANDS[1:], start=1):
+        band = pl.when(pl.col("score") >= edge).then(i).otherwise(band)
+    insp = pl.col("outcome") != ""
+    hit = pl.col("outcome").is_in(positive)
+    per = (
+        frame.with_columns(band.alias("band"))
+        .group_by("month")
+        .agg(
+            pl.len().alias("screened"),
+            pl.col("score").mean().alias("mean_score"),
+            *((pl.col("band") == i).mean().alias(f"band{i}") for i in range(len(SCORE_BANDS))),
+            insp.sum().alias("inspected"),
+            hit.sum().alias("hits"),
+            (insp & pl.col("random")).sum().alias("random_inspected"),
+            (hit & pl.col("random")).sum().alias("random_hits"),
+        )
+        .sort("month", descending=True)
+        .head(months)
+    )
+    out = []
+    for r in per.iter_rows(named=True):
+        r["bands"] = [r.pop(f"band{i}") for i in range(len(SCORE_BANDS))]
+        r["hit_rate"] = r["hits"] / r["inspected"] if r["inspected"] else None
+        r["random_hit_rate"] = (
+            r["random_hits"] / r["random_inspected"] if r["random_inspected"] else None
+        )
+        out.append(r)
+    return out
+
+
 __all__ = [
     "activate",
+    "drift",
     "compare",
     "history_from_db",
     "list_versions",

@@ -38,6 +38,7 @@ from kalibar.seizures import views as seizures_views
 from kalibar.seizures.labels import TEMPLATE_GLOBALS as SEIZURE_LABELS
 from kalibar.targeting import api as targeting_api
 from kalibar.targeting import capacity_web as targeting_capacity_web
+from kalibar.targeting import model_web as targeting_model_web
 from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
 from kalibar.tracing import api as tracing_api
@@ -87,6 +88,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     tracing_views.router,
     targeting_rules_web.page_router,
     targeting_capacity_web.page_router,
+    targeting_model_web.page_router,
     targeting_views.router,
 ]
 #: Label tables the slices contribute to every template.
