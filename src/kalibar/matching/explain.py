@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kalibar.i18n import N_, _, ngettext
+from kalibar.labels import label as word_for
 from kalibar.matching import Candidate, EditOp, fold
 from kalibar.records.models import FirearmRecord
 
@@ -101,14 +102,14 @@ def fold_lines(serial: str) -> list[str]:
     for step in fold(serial).steps:
         if step == "separators ignored":
             out.append(_("separators ignored"))
+        elif step.startswith("Cyrillic letters transliterated"):
+            pairs = step[step.find("(") + 1 : step.rfind(")")]
+            out.append(_("Cyrillic letters transliterated (%(pairs)s)") % {"pairs": pairs})
         elif step.startswith("Cyrillic"):
             pairs = step[step.find("(") + 1 : step.rfind(")")]
             out.append(
                 _("Cyrillic look-alike letters read as Latin (%(pairs)s)") % {"pairs": pairs}
             )
-        elif step.startswith("Cyrillic letters transliterated"):
-            pairs = step[step.find("(") + 1 : step.rfind(")")]
-            out.append(_("Cyrillic letters transliterated (%(pairs)s)") % {"pairs": pairs})
         elif step.startswith("prefix "):
             out.append(_("prefix %(prefix)s removed") % {"prefix": step[7:].rsplit(" ", 1)[0]})
         else:
@@ -146,7 +147,7 @@ def attribute_lines(q: QueryCodes, record: FirearmRecord) -> list[str]:
         "make": record.make,
         "model": record.model,
         "calibre": record.calibre,
-        "weapon_type": record.weapon_type or "",
+        "weapon_type": word_for(record.weapon_type, "weapon_type"),  # a word, not the code
     }
     rec_codes = {
         "make": record.make_code,
