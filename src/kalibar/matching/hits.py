@@ -47,6 +47,7 @@ from kalibar.ids import uuid7
 from kalibar.matching import Query, hit_scan
 from kalibar.matching import index_store as store
 from kalibar.matching import service as msvc  # module import: service imports models
+from kalibar.matching.explain_words import explanation_in_words
 from kalibar.matching.models import Hit, HitStatus, RecordLink
 from kalibar.matching.redaction import redact
 from kalibar.records.models import RECOVERED, WANTED, FirearmRecord
@@ -382,6 +383,7 @@ def _views(session: Session, actor: Actor, hits: list[Hit]) -> list[HitView]:
         explanation = list(json.loads(h.explanation or "[]"))
         if q.uuid not in seen or m.uuid not in seen:
             explanation = redact(explanation)  # the edit would spell the hidden serial
+        explanation = explanation_in_words(explanation)  # stored in English: said in words
         out.append(
             HitView(
                 hit=h,
