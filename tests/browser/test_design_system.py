@@ -267,3 +267,27 @@ def test_add_person_form_shows_the_fields_of_the_kind_and_suggestions_above_crea
         "f.querySelector('button.sz-create-entity')) & Node.DOCUMENT_POSITION_FOLLOWING)"
     )
     assert before, "duplicate suggestions appear below the Create button"
+
+
+def test_a_refused_form_without_a_summary_still_brings_its_message_into_view(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Closing a seizure with open steps is refused in the summary at the top; the login
+    page's one-line refusal takes the focus the same way (kalibar.js), with no view code."""
+    log_in(page, live_server, "officer")
+    page.goto("/seizures/new")
+    _fill_seizure(page, "BA-GRADISKA")
+    page.locator("form.seizure-form").get_by_role("button", name="Save the seizure").click()
+    seizure_url = page.url
+    page.locator("form.sz-close").get_by_role("button", name="Close the seizure").click()
+    refused = page.locator("#error-summary")
+    expect(refused).to_be_focused()
+    assert page.url.split("#")[0] == seizure_url.split("#")[0]
+    page.context.clear_cookies()  # logged out: the login page has its own one-line error
+    page.goto("/login")
+    form = page.locator("form[action='/login']")
+    form.locator("input[name=username]").fill("officer")
+    form.locator("input[name=password]").fill("not the password")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("main [role=alert], main .alert, main .error").first).to_be_focused()
+    assert page.url.startswith(live_server.url("/login"))

@@ -10,6 +10,11 @@
       window.history.replaceState(null, "", url);
     }
     var summary = document.getElementById("error-summary");
+    if (!summary && url) {
+      /* a refused form whose page has no summary yet: its first message takes the focus */
+      summary = document.querySelector("main [role=alert], main .alert, main .error");
+      if (summary && !summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
+    }
     if (summary) {
       summary.scrollIntoView({ block: "start" });
       summary.focus({ preventScroll: true });
