@@ -90,3 +90,14 @@ def test_activate_through_the_page(world: World, data_dir: Path) -> None:
         ).scalars()
         assert entry.actor == "admin"
         assert json.loads(entry.changes)["status"] == ["candidate", "active"]
+
+
+def test_top_features_read_as_words() -> None:
+    from kalibar.i18n import use_language
+    from kalibar.targeting.feature_labels import feature_text
+
+    with use_language("en"):
+        assert feature_text("hit:ALARM-TR-BG-SMALL") == "rule ALARM-TR-BG-SMALL hit"
+        assert feature_text("z_value_per_kg_max") == "value per kg unusual for the HS heading"
+        assert feature_text("kw_gun_parts") == "description words: gun parts"
+        assert feature_text("unknown_code") == "unknown_code"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -38,6 +38,7 @@ from kalibar.seizures import views as seizures_views
 from kalibar.seizures.labels import TEMPLATE_GLOBALS as SEIZURE_LABELS
 from kalibar.targeting import api as targeting_api
 from kalibar.targeting import capacity_web as targeting_capacity_web
+from kalibar.targeting import feature_labels as targeting_feature_labels
 from kalibar.targeting import model_web as targeting_model_web
 from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
@@ -50,6 +51,7 @@ from kalibar.web.body_limit import BodyLimitMiddleware
 from kalibar.web.context import RequestContextMiddleware
 from kalibar.web.head import HeadAsGetMiddleware
 from kalibar.web.openapi import API_ERROR_RESPONSES
+from kalibar.web.text_guard import reject_nul
 from kalibar.web.templating import env as template_env
 
 STATIC = Path(__file__).parent / "static"
@@ -97,6 +99,7 @@ TEMPLATE_GLOBALS = [
     TRACING_LABELS,
     SEIZURE_LABELS,
     targeting_capacity_web.TEMPLATE_GLOBALS,
+    targeting_feature_labels.TEMPLATE_GLOBALS,
 ]
 
 
@@ -118,7 +121,12 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     for extra in TEMPLATE_GLOBALS:
         template_env.globals.update(extra)
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX, responses=API_ERROR_RESPONSES)
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            responses=API_ERROR_RESPONSES,
+            dependencies=[Depends(reject_nul)],
+        )
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
