@@ -291,3 +291,25 @@ def test_a_refused_form_without_a_summary_still_brings_its_message_into_view(
     form.locator("button[type=submit]").click()
     expect(page.locator("main [role=alert], main .alert, main .error").first).to_be_focused()
     assert page.url.startswith(live_server.url("/login"))
+
+
+def test_lists_and_a_seizure_page_fit_a_phone(phone: Page, live_server: LiveServer) -> None:
+    log_in(phone, live_server, "officer")
+    phone.goto("/seizures/new")
+    _fill_seizure(phone, "Bijača")
+    line = phone.locator(".sz-firearm-line").first
+    line.locator("select[name=fa_weapon_type]").select_option("pistol")
+    line.locator("input[name=fa_make]").fill("Zastava")
+    line.locator("input[name=fa_serial_number]").fill("PH-100200")
+    phone.locator("form.seizure-form button[type=submit]").click()
+    expect(phone.locator("main h1")).to_contain_text("UIO-SZ-")
+    seizure = phone.url
+    for path in ["/", "/records", "/seizures", "/hits", "/traces", seizure]:
+        phone.goto(path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} scrolls sideways: {width}px"
+    # a stacked row names each of its cells
+    phone.goto("/records")
+    cell = phone.locator("table.records tbody td[data-label]").first
+    label = cell.evaluate("el => getComputedStyle(el, '::before').content")
+    assert label.strip('"') == "Reference", label
