@@ -83,7 +83,13 @@ SEIZURE_FIELD = {
     "declaration_uuid": N_("Declaration"),
 }
 HANDOVER_STATE = {"requested": N_("requested"), "accepted": N_("accepted")}
-LANE = {"red": N_("red lane"), "yellow": N_("yellow lane"), "blue": N_("blue lane")}
+LANE = {
+    "red": N_("red lane"),
+    "yellow": N_("yellow lane"),
+    "blue": N_("blue lane"),
+    "green": N_("green lane"),
+}
+FLOW = {"cargo": N_("cargo"), "express": N_("express"), "postal": N_("postal")}
 
 #: vocabulary → code → label (lazy: translated when shown, in the reader's language).
 REGISTRY: dict[str, Mapping[str, Any]] = {
@@ -92,6 +98,7 @@ REGISTRY: dict[str, Mapping[str, Any]] = {
     "catalogue_kind": CATALOGUE_KIND,
     "audit_action": AUDIT_ACTION,
     "lane": LANE,
+    "flow": FLOW,
     "seizure_field": SEIZURE_FIELD,
     "handover_state": HANDOVER_STATE,
     "status": STATUS_LABELS,
