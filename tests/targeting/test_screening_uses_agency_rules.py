@@ -11,10 +11,12 @@ from kalibar.auth import service as auth
 from kalibar.db.session import unit_of_work
 from kalibar.targeting import rules_store
 
+# Rules are evidence: the lane comes from the risk, here the rules-only score of weight 70
+# (about 0.35: yellow), not from the rule's own lane.
 FIRST_PARCEL = """rules:
   - id: POSTAL-NEW
     lane: yellow
-    weight: 10
+    weight: 70
     rationale: a first parcel to this consignee
     instructions: check the consignee
     when:
