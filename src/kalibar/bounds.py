@@ -1,6 +1,6 @@
 """Bounded types for values that arrive from outside (API bodies, query parameters, forms).
 
-A number must fit the 64-bit column it is compared with or stored in, and a moment must be
+A number must fit the column it is compared with or stored in, and a moment must be
 one the database and ``datetime`` arithmetic can hold in UTC. Each type says so in the API
 document (``minimum``/``maximum``) and answers a value outside with a readable 422 that
 names the field, instead of an ``OverflowError`` deep in a driver.
@@ -15,11 +15,12 @@ from pydantic import AfterValidator, Field
 
 from kalibar.i18n import _
 
-INT64_MAX = 2**63 - 1
-#: Database row ids and sequence numbers (sharing groups, audit entries, ...).
-RowId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+INT32_MAX = 2**31 - 1
+#: Database row ids and sequence numbers (sharing groups, audit entries, ...): ``INTEGER``
+#: columns, 32 bits on PostgreSQL.
+RowId = Annotated[int, Field(ge=1, le=INT32_MAX)]
 #: A version number of something an agency saved (rule sets, models).
-Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Version = Annotated[int, Field(ge=1, le=INT32_MAX)]
 #: An offset into a list that is paged by number.
 Offset = Annotated[int, Field(ge=0, le=1_000_000)]
 

@@ -122,6 +122,20 @@ def test_integers_past_64_bits_are_refused_at_the_edge(admin: TestClient) -> Non
     assert admin.get(f"{API}/audit", params={"before": 10}).status_code == 200
 
 
+def test_ids_fit_their_32_bit_columns_on_both_databases(admin: TestClient) -> None:
+    _invalid(admin.get(f"{API}/audit", params={"before": 2**31}), "query.before")
+    assert admin.get(f"{API}/audit", params={"before": 2**31 - 1}).status_code == 200
+
+
+def test_a_nul_character_is_refused_where_it_is(admin: TestClient) -> None:
+    """PostgreSQL text cannot hold U+0000: refused at the edge on both databases alike."""
+    _invalid(admin.get(f"{API}/audit", params={"action": "a\x00b"}), "query.action")
+    _invalid(admin.get(f"{API}/seizures/entities", params={"q": "\x00"}), "query.q")
+    _invalid(admin.post(f"{API}/checks", json={"serial_number": "AB\x001"}), "body")
+    escaped = admin.post(f"{API}/checks", json={"serial_number": "AB\\u0000"})
+    assert escaped.status_code == 200, escaped.text  # a backslash and "u0000" is text
+
+
 def test_an_unknown_sharing_group_is_named(officer: TestClient) -> None:
     groups = {"distribution": "group", "sharing_groups": [591226593]}
     seizure = {"occurred_at": "2026-01-02T10:00:00Z", "context": "border_check", "place_name": "X"}
