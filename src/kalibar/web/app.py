@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -37,15 +37,22 @@ from kalibar.seizures import procedure_views as seizures_procedure_views
 from kalibar.seizures import views as seizures_views
 from kalibar.seizures.labels import TEMPLATE_GLOBALS as SEIZURE_LABELS
 from kalibar.targeting import api as targeting_api
+from kalibar.targeting import capacity_web as targeting_capacity_web
+from kalibar.targeting import feature_labels as targeting_feature_labels
+from kalibar.targeting import model_web as targeting_model_web
 from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
 from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
-from kalibar.web import errors, home
+from kalibar.web import busy, errors, home
+from kalibar.web import scopes as audit_scopes
+from kalibar.web.body_limit import BodyLimitMiddleware
 from kalibar.web.context import RequestContextMiddleware
+from kalibar.web.head import HeadAsGetMiddleware
 from kalibar.web.openapi import API_ERROR_RESPONSES
 from kalibar.web.templating import env as template_env
+from kalibar.web.text_guard import reject_nul
 
 STATIC = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
@@ -61,6 +68,7 @@ API_ROUTERS: list[APIRouter] = [
     indicators_api.router,
     tracing_api.router,
     targeting_rules_web.api_router,  # before targeting_api: fixed paths under /targeting
+    targeting_capacity_web.api_router,
     targeting_api.router,
     seizures_api_files.router,  # before seizures_api: fixed paths are not seizure ids
     seizures_api_items.router,
@@ -81,15 +89,24 @@ PAGE_ROUTERS: list[APIRouter] = [
     indicators_views.router,
     tracing_views.router,
     targeting_rules_web.page_router,
+    targeting_capacity_web.page_router,
+    targeting_model_web.page_router,
     targeting_views.router,
 ]
 #: Label tables the slices contribute to every template.
-TEMPLATE_GLOBALS = [RECORD_LABELS, TRACING_LABELS, SEIZURE_LABELS]
+TEMPLATE_GLOBALS = [
+    RECORD_LABELS,
+    TRACING_LABELS,
+    SEIZURE_LABELS,
+    targeting_capacity_web.TEMPLATE_GLOBALS,
+    targeting_feature_labels.TEMPLATE_GLOBALS,
+]
 
 
 def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     """Build the ASGI app on ``engine`` (default: the configured database)."""
     audit_hooks.install()
+    audit_scopes.install()
     app = FastAPI(
         title="Kalibar",
         version=__version__,
@@ -100,12 +117,20 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     )
     app.state.engine = engine or default_engine()
     errors.install(app)
+    busy.install(app)
     for extra in TEMPLATE_GLOBALS:
         template_env.globals.update(extra)
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX, responses=API_ERROR_RESPONSES)
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            responses=API_ERROR_RESPONSES,
+            dependencies=[Depends(reject_nul)],
+        )
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_middleware(BodyLimitMiddleware)  # inside: errors get the request's language
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: HEAD is a GET without the body
     return app
