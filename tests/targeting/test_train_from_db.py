@@ -129,3 +129,42 @@ def test_champion_challenger_decided_by_an_administrator(stored: World, tmp_path
     assert "better on May" in notes and "too many reds" in notes
     assert any(c.get("status") == ["candidate", "active"] for c in decisions)
     assert all(e.actor == "admin" for e in trail)
+
+
+def test_cli_activates_a_model_trained_from_a_file(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from kalibar.cli import app
+    from kalibar.config import get_settings
+
+    history = tmp_path / "history.csv"
+    write_csv(generate(12_000, seed=5, illicit_scale=60.0), history)
+    models = tmp_path / "models"
+    monkeypatch.setenv("KALIBAR_DATABASE_URL", world.engine.url.render_as_string(False))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        trained = runner.invoke(
+            app, ["targeting", "train", str(history), "--model-dir", str(models)]
+        )
+        assert trained.exit_code == 0, trained.output
+        (version,) = versions(models)
+        args = ["targeting", "activate", version, "--model-dir", str(models)]
+        refused = runner.invoke(app, [*args, "--note", " "])
+        assert refused.exit_code == 1 and active_version(models) == version  # no ACTIVE yet
+        done = runner.invoke(app, [*args, "--note", "first model from the 2024 history"])
+        assert done.exit_code == 0, done.output
+        no_db = runner.invoke(app, ["targeting", "train", "--from-db"])
+        assert no_db.exit_code == 1  # says it needs --agency
+    finally:
+        get_settings.cache_clear()
+    assert (models / "ACTIVE").read_text(encoding="utf-8") == version
+    with world.session() as s:
+        row = s.execute(select(ModelVersion)).scalar_one()
+        assert (row.version, row.source, row.status) == (version, "file", "active")
+        actions = s.execute(
+            select(AuditEntry.action).where(AuditEntry.object_type == "ModelVersion")
+        ).scalars()
+        assert sorted(actions) == ["insert", "update"]

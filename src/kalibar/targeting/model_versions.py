@@ -211,6 +211,27 @@ def _get(session: Session, version: str) -> ModelVersion:
     return row
 
 
+def _registered(session: Session, version: str, model_dir: Path | None) -> ModelVersion:
+    """The version's row; a model trained from a file gets one when first decided on."""
+    row = session.execute(
+        select(ModelVersion).where(ModelVersion.version == version)
+    ).scalar_one_or_none()
+    if row is not None:
+        return row
+    meta = load_model(version, model_dir).metadata
+    row = ModelVersion(
+        version=version,
+        source="file",
+        trained_by="",
+        metrics=json.dumps(
+            {"periods": meta.get("periods", {}), "metrics": meta.get("metrics", [])}, default=str
+        ),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def activate(
     session: Session,
     *,
@@ -228,9 +249,9 @@ def activate(
             [{"field": "note", "message": _("required")}],
         )
     lock_for_writing(session)
-    row = _get(session, version)
     if version not in versions(model_dir):
         raise NotFound("model file", version)
+    row = _registered(session, version, model_dir)
     if row.status == ModelStatus.active.value:
         return row
     now = utcnow()
