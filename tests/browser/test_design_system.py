@@ -313,3 +313,35 @@ def test_lists_and_a_seizure_page_fit_a_phone(phone: Page, live_server: LiveServ
     cell = phone.locator("table.records tbody td[data-label]").first
     label = cell.evaluate("el => getComputedStyle(el, '::before').content")
     assert label.strip('"') == "Reference", label
+
+
+def test_seizure_form_summary_links_each_field_by_its_words(
+    page: Page, live_server: LiveServer
+) -> None:
+    log_in(page, live_server, "officer")
+    page.goto("/seizures/new")
+    _fill_seizure(page, "Bijača")
+    page.locator("form.seizure-form input[name=origin_country]").fill("Q1")
+    page.locator("form.seizure-form").get_by_role("button", name="Save the seizure").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert page.url == live_server.url("/seizures/new")
+    country = summary.get_by_role("link", name=re.compile("^Country of origin"))
+    expect(country).to_have_attribute("href", "#f-origin_country")
+    assert "origin_country" not in summary.inner_text()
+
+    page.locator("form.seizure-form input[name=origin_country]").fill("HR")
+    page.locator("form.seizure-form input[name=place_code]").fill("Nowhere at all")
+    page.locator("form.seizure-form").get_by_role("button", name="Save the seizure").click()
+    expect(summary).to_be_focused()
+    assert page.url == live_server.url("/seizures/new")
+    assert "place_code" not in summary.inner_text(), summary.inner_text()
+    place = summary.get_by_role("link", name=re.compile("^Place from the catalogue"))
+    expect(place).to_have_attribute("href", "#f-place_code")
+    # the field keeps what was typed and carries its own message
+    field = page.locator("#f-place_code")
+    expect(field).to_have_value("Nowhere at all")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-place_code-error")).to_be_visible()
+    place.click()
+    expect(field).to_be_focused()

@@ -191,4 +191,48 @@ def quantity_text(quantity: float, unit: str) -> str:
     return f"{number} {label('unit', unit)}".strip()
 
 
-TEMPLATE_GLOBALS: dict[str, Any] = {"seizure_labels": LABELS, "seizure_quantity": quantity_text}
+#: The words on the seizure form for each field: messages and the error summary name
+#: fields by these, never by their internal names.
+FIELD_LABELS = {
+    "occurred_at": N_("Date and time"),
+    "place_code": N_("Place from the catalogue"),
+    "context": N_("Context"),
+    "direction": N_("Direction"),
+    "place_name": N_("Place name"),
+    "address": N_("Address"),
+    "place_country": N_("Country"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "detection_method": N_("Detection method"),
+    "concealment_method": N_("Concealment"),
+    "origin_country": N_("Country of origin"),
+    "transit_countries": N_("Transit countries"),
+    "destination_country": N_("Country of destination"),
+    "conveyance_kind": N_("Conveyance"),
+    "vehicle_registration": N_("Vehicle registration"),
+    "vehicle_make": N_("Vehicle make"),
+    "bus_line": N_("Bus line"),
+    "parcel_number": N_("Parcel number"),
+    "container_number": N_("Container number"),
+    "legal_basis": N_("Legal basis"),
+    "criminal_context": N_("Criminal context"),
+    "narrative": N_("What happened"),
+    "fa_weapon_type": N_("Type"),
+    "fa_serial_number": N_("Serial number"),
+    "ot_kind": N_("What"),
+    "ot_subtype": N_("Type"),
+    "ot_quantity": N_("Quantity"),
+    "distribution": N_("Who may see it"),
+}
+
+
+def field_words(names: list[str]) -> str:
+    """``["place_code"]`` → ``"Place from the catalogue"`` in the reader's language."""
+    return ", ".join(str(FIELD_LABELS.get(n.split(".")[0], n)) for n in names)
+
+
+TEMPLATE_GLOBALS: dict[str, Any] = {
+    "seizure_labels": LABELS,
+    "seizure_quantity": quantity_text,
+    "seizure_field_labels": FIELD_LABELS,
+}

@@ -17,6 +17,7 @@ from kalibar.db.base import Distribution, utcnow
 from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.seizures import vocabulary
+from kalibar.seizures.labels import field_words
 from kalibar.seizures.places import resolve_place
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ Problem = dict[str, Any]
 
 
 def problems_error(problems: list[Problem]) -> Invalid:
-    names = ", ".join(dict.fromkeys(str(p["field"]) for p in problems))
+    names = field_words(list(dict.fromkeys(str(p["field"]) for p in problems)))
     return Invalid(_("Some fields are not valid: %(fields)s.") % {"fields": names}, problems)
 
 
