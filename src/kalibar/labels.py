@@ -10,11 +10,14 @@ distributions) are registered here rather than copied.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from kalibar.i18n import N_
 from kalibar.records.labels import DISTRIBUTION_LABELS, STATUS_LABELS, TYPE_LABELS
+from kalibar.seizures.labels import LABELS as SEIZURE_LISTS
+from kalibar.tracing.labels import FIELD_LABELS as TRACE_FIELDS
 
 ROLE = {
     "officer": N_("officer"),
@@ -82,6 +85,28 @@ SEIZURE_FIELD = {
     "narrative": N_("What happened"),
     "declaration_uuid": N_("Declaration"),
 }
+#: Every field a person may meet by name (the audit trail's changes): the words on the forms.
+FIELD = {
+    **TRACE_FIELDS,
+    **SEIZURE_FIELD,
+    "reference": N_("Reference"),
+    "status": N_("Status"),
+    "modifications": N_("Modifications"),
+    "serial_obliterated": N_("Serial number obliterated"),
+    "serial_restored": N_("Serial number restored"),
+    "other_markings": N_("Other markings"),
+    "event_date": N_("Event date"),
+    "event_place": N_("Event place"),
+    "reporting_agency_id": N_("Reporting agency"),
+    "case_reference": N_("Case reference"),
+    "notes": N_("Notes"),
+    "distribution": N_("Who may see it"),
+    "make_code": N_("Make"),
+    "model_code": N_("Model"),
+    "calibre_code": N_("Calibre"),
+    "serial_normalised": N_("Serial number"),
+    "explanation": N_("Why"),
+}
 HANDOVER_STATE = {"requested": N_("requested"), "accepted": N_("accepted")}
 LANE = {
     "red": N_("red lane"),
@@ -101,6 +126,7 @@ REGISTRY: dict[str, Mapping[str, Any]] = {
     "flow": FLOW,
     "seizure_field": SEIZURE_FIELD,
     "handover_state": HANDOVER_STATE,
+    "field": FIELD,
     "status": STATUS_LABELS,
     "weapon_type": TYPE_LABELS,
     "distribution": DISTRIBUTION_LABELS,
@@ -119,3 +145,42 @@ def label(code: object, vocabulary: str) -> str:
 def codes() -> set[str]:
     """Every registered code (the one-language test looks for them on pages)."""
     return {code for table in REGISTRY.values() for code in table}
+
+
+#: A field whose value is a code of a vocabulary (the audit trail shows its word).
+_VALUE_OF = {
+    "status": "status",
+    "weapon_type": "weapon_type",
+    "distribution": "distribution",
+    "roles": "role",
+    "role": "role",
+    "kind": "agency_kind",
+    "lane": "lane",
+    "flow": "flow",
+}
+
+
+def field_value(field: str, value: object) -> object:
+    """A stored value of ``field`` as shown to people: a code by its word (also a list of
+    codes), an explanation said in the reader's language; anything else unchanged."""
+    if field == "explanation" and isinstance(value, str) and value.startswith("["):
+        try:
+            value = json.loads(value)  # a hit's explanation, kept as JSON text
+        except ValueError:
+            return value
+    if field == "explanation" and isinstance(value, list):
+        from kalibar.matching.explain_words import explanation_in_words
+
+        return "; ".join(explanation_in_words(str(v) for v in value))
+    if field == "requires" and isinstance(value, str):
+        from kalibar.seizures.procedures import describe_requirement
+
+        return "; ".join(describe_requirement(r) for r in value.split(",") if r)
+    if isinstance(value, list):
+        return ", ".join(str(field_value(field, v)) for v in value)
+    if not isinstance(value, str):
+        return value
+    if field in SEIZURE_LISTS and value in SEIZURE_LISTS[field]:
+        return str(SEIZURE_LISTS[field][value])
+    vocabulary = _VALUE_OF.get(field)
+    return label(value, vocabulary) if vocabulary else value

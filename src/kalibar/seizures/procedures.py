@@ -193,7 +193,7 @@ def _met(facts: _Facts, alternatives: list[str]) -> bool:
     return False
 
 
-def _describe(requirement: str) -> str:
+def describe_requirement(requirement: str) -> str:
     """A sentence an officer understands for one requirement entry."""
     parts = []
     for alternative in requirement.split("|"):
@@ -250,8 +250,11 @@ def complete_step(
     if unmet:
         raise Conflict(
             _("The step cannot be completed yet: %(what)s.")
-            % {"what": "; ".join(_describe(r) for r in unmet)},
-            [{"field": f"requires:{r}", "requirement": r, "message": _describe(r)} for r in unmet],
+            % {"what": "; ".join(describe_requirement(r) for r in unmet)},
+            [
+                {"field": f"requires:{r}", "requirement": r, "message": describe_requirement(r)}
+                for r in unmet
+            ],
         )
     step.status = StepStatus.done.value
     step.completed_at = utcnow()

@@ -79,7 +79,7 @@ def page(
     ctx["entity_kind_labels"] = ENTITY_KIND_LABELS
     ctx["role_labels"] = ROLE_LABELS
     # The procedures module words each requirement; one wording for pages and errors.
-    ctx["describe_requirement"] = procedures._describe
+    ctx["describe_requirement"] = procedures.describe_requirement
 
     ctx.update(context or {})
     return render(request, template, ctx, status)

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kalibar import __version__, i18n
 from kalibar.clock import moment, shown
-from kalibar.labels import label
+from kalibar.labels import field_value, label
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -31,6 +31,7 @@ def _build_env() -> Environment:
     env.filters["datetime"] = moment
     env.filters["shown"] = shown
     env.filters["label"] = label
+    env.filters["field_value"] = field_value
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["version"] = __version__
     return env
