@@ -4,7 +4,6 @@ weapon type, field name) or an English explanation — where a word belongs."""
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +11,9 @@ from typing import Any
 
 import pytest
 from support import World, client_for, login, token_client
+from words_support import leftovers, visible_text
 
 from kalibar.i18n import LANGUAGES
-from kalibar.labels import REGISTRY
-from kalibar.seizures.labels import LABELS as SEIZURE_LABELS
 
 
 @pytest.fixture(autouse=True)
@@ -30,15 +28,6 @@ def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     get_settings.cache_clear()
     index_store.forget()
 
-
-#: Codes that are developer words wherever they appear (snake_case: never a word of any
-#: language), from every registered vocabulary.
-CODES = sorted(
-    {c for table in REGISTRY.values() for c in table if "_" in c}
-    | {c for table in SEIZURE_LABELS.values() for c in table if "_" in c}
-)
-#: English explanation words that must not reach a page in another language.
-ENGLISH = ("exact match", "agrees", "differs", "not recorded", "look-alike)")
 
 STOLEN: dict[str, Any] = {
     "status": "stolen",
@@ -61,18 +50,6 @@ SEIZURE = {
     "fa_calibre": ["7.62x39"],
     "fa_serial_number": ["ZZ998877"],
 }
-
-
-def visible_text(page: str) -> str:
-    """What a reader sees: no scripts, styles, tags or attribute values."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
-    page = re.sub(r"<[^>]*>", " ", page)
-    return " ".join(htmllib.unescape(page).split())
-
-
-def leftovers(text: str) -> list[str]:
-    found = [c for c in CODES if re.search(rf"(?<![\w.-]){re.escape(c)}(?![\w-])", text)]
-    return found + [w for w in ENGLISH if w in text]
 
 
 def _demo(world: World) -> dict[str, str]:
@@ -137,4 +114,3 @@ def test_main_pages_show_words_not_codes(world: World, language: str) -> None:
                     if m
                 ]
     assert not problems, f"{language}: coded values shown as words: {problems}"
-
