@@ -115,6 +115,7 @@ def main() -> None:
     ap.add_argument("--history", type=int, default=300_000)
     ap.add_argument("--independent", type=int, default=300_000)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--ablation", action="store_true", help="model without raw totals/ratios")
     args = ap.parse_args()
     rules = load_rules(None)
 
@@ -124,6 +125,10 @@ def main() -> None:
     model, meta = train(history, rules=rules, seed=1)
     print(f"model trained on {args.history:,} declarations in {time.perf_counter() - t:.0f} s")
     clf, enc = baseline(history)
+    if args.ablation:
+        # ablation: the raw totals and ratios left out, only their z-scores against norms
+        model, meta = train(history, rules=rules, seed=1, raw_numbers=False)
+        print("ablation: model without the raw totals and ratios (z-scores only)")
 
     # the first generator's own held-out period, every declaration against its truth
     cutoff = meta["periods"]["test"]["from"]

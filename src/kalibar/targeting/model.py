@@ -146,6 +146,10 @@ def _grouped(df: pl.DataFrame, aggs: list[pl.Expr]) -> pl.DataFrame:
     )
 
 
+def keyword_columns() -> list[str]:
+    return [f"kw_{g}" for g in keyword_groups()]
+
+
 def numeric_columns() -> list[str]:
     kw = [f"kw_{g}" for g in keyword_groups()]
     cols = ["n_items", *(f"{c}_sum" for c in NUMERIC_SUM)]
@@ -177,13 +181,15 @@ class Encoder:
         *,
         signals: Signals | None = None,
         categorical: tuple[str, ...] = CATEGORICAL,
+        raw_numbers: bool = True,
     ) -> Encoder:
         cats: dict[str, list[str]] = {}
         for c in categorical:
             counts = decl.group_by(c).len().sort(["len", c], descending=[True, False])
             values = [v for v in counts[c].to_list() if v][:CATEGORY_LIMIT]
             cats[c] = [*values, "other"]
-        enc = cls([*numeric_columns(), *(signals.columns if signals else [])], cats)
+        base = numeric_columns() if raw_numbers else [*FLAGS, *keyword_columns()]
+        enc = cls([*base, *(signals.columns if signals else [])], cats)
         x = enc.transform(decl)
         ref = [
             float(np.nanmedian(x[:, j])) if np.isfinite(x[:, j]).any() else 0.0
