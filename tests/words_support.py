@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 
+from kalibar.i18n import use_language
 from kalibar.labels import REGISTRY
 from kalibar.seizures.labels import LABELS as SEIZURE_LABELS
 
@@ -35,6 +36,9 @@ ALL_CODES = {c for table in REGISTRY.values() for c in table}
 _TAG = re.compile(r'<span class="tag[^"]*"[^>]*>\s*([a-z_]+)\s*</span>')
 
 
-def bare_tags(page: str) -> list[str]:
-    """Tags (lanes, statuses, actions) whose whole text is a registered code."""
-    return [m[1] for m in _TAG.finditer(page) if m[1] in ALL_CODES]
+def bare_tags(page: str, language: str) -> list[str]:
+    """Tags (lanes, statuses, actions) showing a registered code where its word in
+    ``language`` differs (a code whose word is not translated yet is the catalogue test's)."""
+    with use_language(language):
+        worded = {c for c in ALL_CODES if any(str(t.get(c, c)) != c for t in REGISTRY.values())}
+    return [m[1] for m in _TAG.finditer(page) if m[1] in worded]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from support import World, client_for, login, token_client
-from words_support import leftovers, visible_text
+from words_support import bare_tags, leftovers, visible_text
 
 from kalibar.i18n import LANGUAGES
 
@@ -104,7 +104,7 @@ def test_main_pages_show_words_not_codes(world: World, language: str) -> None:
         for path in paths:
             r = web.get(path)
             assert r.status_code == 200, (path, r.status_code)
-            found = leftovers(visible_text(r.text))
+            found = leftovers(visible_text(r.text)) + bare_tags(r.text, language)
             if found:
                 text = visible_text(r.text)
                 problems[path] = [

@@ -26,4 +26,4 @@ def test_worklist_and_capacity_in_words(world: World, language: str) -> None:
         assert r.status_code == 200, (path, r.status_code)
         text = visible_text(r.text)
         assert not leftovers(text), (path, leftovers(text))
-        assert not bare_tags(r.text), (path, bare_tags(r.text))
+        assert not bare_tags(r.text, language), (path, bare_tags(r.text, language))
