@@ -101,3 +101,20 @@ def test_top_features_read_as_words() -> None:
         assert feature_text("z_value_per_kg_max") == "value per kg unusual for the HS heading"
         assert feature_text("kw_gun_parts") == "description words: gun parts"
         assert feature_text("unknown_code") == "unknown_code"
+
+
+def test_hit_rates_page_shows_the_drift(world: World) -> None:
+    from datetime import UTC, datetime
+
+    from test_api_screenings import alarm_pistol, books
+    from test_worklist import _store
+
+    _store(world, [alarm_pistol("P-1"), books("B-1")])
+    client = client_for(world.engine)
+    login(client, "officer", world.passwords["officer"])
+    page = client.get("/targeting/hit-rates")
+    assert page.status_code == 200
+    month = datetime.now(UTC).strftime("%Y-%m")
+    assert 'table class="data model-drift"' in page.text
+    row = page.text.split(f'<tr data-month="{month}">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">2</td>' in row  # both screened this month

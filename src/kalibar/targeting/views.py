@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _
-from kalibar.targeting import capacity, inspections, lane_rates, worklist
+from kalibar.targeting import capacity, inspections, lane_rates, model_versions, worklist
 from kalibar.targeting.fields import COLUMNS, FLOWS
 from kalibar.targeting.inspection_models import Outcome
 from kalibar.web.deps import CurrentActor, Db
@@ -127,6 +127,8 @@ def hit_rates_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         "targeting/hit_rates.html",
         {
             "rates": rates,
+            "drift": model_versions.drift(db, actor=actor),
+            "bands": model_versions.SCORE_BANDS,
             "office": office or "",
             "offices": worklist.offices(db, actor=actor),
             "group_labels": {
