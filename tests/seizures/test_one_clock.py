@@ -110,3 +110,22 @@ def test_same_instant_on_page_audit_and_pdf(world: World) -> None:
             assert moment(entry.at) in trail
     assert re.search(r"\d\d:\d\d CES?T", trail)
     assert not re.search(r"\d:\d\d:\d\d", trail)  # the old babel "medium" time (UTC) is gone
+
+
+def test_no_page_or_pdf_formats_a_time_itself() -> None:
+    """The class of defect, not one instance: times reach people only through the clock."""
+    import kalibar
+
+    root = Path(kalibar.__file__).parent
+    offenders = [
+        str(p.relative_to(root))
+        for p in (root / "web" / "templates").rglob("*.html")
+        if re.search(r"\.strftime\(|_at\.isoformat\(\)", p.read_text(encoding="utf-8"))
+    ]
+    offenders += [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if ("pdf" in p.name or p.name.startswith("views"))
+        and re.search(r"%H:%M|format_datetime\(", p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
