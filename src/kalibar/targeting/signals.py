@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,7 @@ ROUTE_COLUMNS = ("route_origin_differs", "route_consignor_differs")
 TRADER_COLUMNS = ("first_time_consignee", "consignee_seen_in_seizure")
 
 
+@lru_cache(maxsize=1)
 def hasher() -> Any:
     from sklearn.feature_extraction.text import HashingVectorizer
 
@@ -185,7 +187,7 @@ class Signals:
         x = hashed(texts)
         out[:, 0] = x @ self.text_coef + self.text_intercept
         if self.chapters:
-            sims = np.asarray((x @ self.centroids.T).todense(), dtype=np.float64)
+            sims = np.asarray((x @ self._centroids_t).todense(), dtype=np.float64)
             col = {c: i for i, c in enumerate(self.chapters)}
             idx = np.asarray([col.get(c, -1) for c in chapters], dtype=np.int64)
             declared = np.where(idx >= 0, sims[np.arange(len(texts)), np.maximum(idx, 0)], 0.0)
@@ -193,6 +195,14 @@ class Signals:
             if "93" in col:
                 out[:, 1] = sims[:, col["93"]]
         return out
+
+    @property
+    def _centroids_t(self) -> sparse.csr_matrix:
+        """The centroids transposed, as CSR (built once: no conversion per product)."""
+        cached: sparse.csr_matrix | None = self.__dict__.get("_cent_t")
+        if cached is None:
+            cached = self.__dict__["_cent_t"] = self.centroids.T.tocsr()
+        return cached
 
     def _z_exprs(self) -> list[pl.Expr]:
         exprs = []
