@@ -77,3 +77,26 @@ def test_watchlist_file_with_a_huge_cell_names_the_row(tmp_path: Path) -> None:
     with pytest.raises(Invalid) as info:
         read_csv(path)
     assert info.value.details[0]["row"] == 3
+
+
+def test_history_files_read_whole_hold_to_the_limits(tmp_path: Path) -> None:
+    """Back-tests, training and file screening read through Polars: the same limits."""
+    from kalibar.targeting.features import read_frame
+
+    path = tmp_path / "h.csv"
+    write_csv(generate(30, seed=3, history=False), path)
+    assert read_frame(path).height > 0
+    rows = read_frame(path).height
+    tight = replace(file_limits(), rows=rows - 1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("kalibar.files.file_limits", lambda: tight)
+        with pytest.raises(TooLarge) as many:
+            read_frame(path)
+        assert many.value.details[0]["error"] == "too_many_rows"
+    frame = generate(30, seed=3, history=False)
+    long = frame.with_columns(frame["declared_description"].str.replace(r"^", "y" * 70_000))
+    write_csv(long, path)
+    with pytest.raises(Invalid) as cell:
+        read_frame(path)
+    assert cell.value.details[0]["row"] == 2
+    assert cell.value.details[0]["column"] == "declared_description"

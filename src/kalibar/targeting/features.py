@@ -393,7 +393,7 @@ def read_frame(path: Path, *, encoding: str | None = None) -> pl.DataFrame:
 
     fast = _read_utf8_csv(path, encoding)
     if fast is not None:
-        return fast
+        return _within_limits(fast, path.name)
     src = open_declarations(path, encoding=encoding)
     if src.kind == "json":
         rows = [{k: v for k, v in r.items()} for _n, r in src.rows()]
@@ -404,8 +404,9 @@ def read_frame(path: Path, *, encoding: str | None = None) -> pl.DataFrame:
     data: Any = path
     if src.encoding not in ("utf-8", "utf-8-sig"):
         data = io.BytesIO(path.read_bytes().decode(src.encoding).encode("utf-8"))
-    return pl.read_csv(
-        data, separator=src.delimiter, infer_schema=False, truncate_ragged_lines=False
+    return _within_limits(
+        pl.read_csv(data, separator=src.delimiter, infer_schema=False, truncate_ragged_lines=False),
+        path.name,
     )
 
 
@@ -443,11 +444,52 @@ def _read_utf8_csv(path: Path, encoding: str | None) -> pl.DataFrame | None:
     if problems:
         raise Invalid(_("%(file)s: the header row is not valid.") % {"file": path.name}, problems)
     try:
-        return pl.read_csv(
+        frame = pl.read_csv(
             path, separator=delimiter, infer_schema=False, truncate_ragged_lines=False
         )
     except pl.exceptions.ComputeError:
         return None
+    return frame
+
+
+def _within_limits(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """``frame`` if it holds to the file limits, else the 4xx the table reader would give.
+
+    Polars reads CSV whole, so rows, columns and cell lengths are checked on what it read
+    (the table reader checks them row by row for imports).
+    """
+    from kalibar.errors import Invalid, TooLarge
+    from kalibar.files import file_limits
+
+    lim = file_limits()
+    if frame.height > lim.rows:
+        raise TooLarge(
+            _("%(file)s has more than %(n)d rows.") % {"file": name, "n": lim.rows},
+            [{"field": "file", "error": "too_many_rows", "max_rows": lim.rows}],
+        )
+    if frame.width > lim.columns:
+        raise TooLarge(
+            _("%(file)s has more than %(n)d columns.") % {"file": name, "n": lim.columns},
+            [{"field": "file", "error": "too_many_columns", "row": 1, "max_columns": lim.columns}],
+        )
+    if frame.height == 0 or frame.width == 0:
+        return frame
+    cells = pl.all().fill_null("")
+    bad = cells.str.len_chars() > lim.cell_chars
+    flagged = frame.select(pl.any_horizontal(bad).alias("bad")).to_series()
+    if not flagged.any():
+        return frame
+    index = int(flagged.arg_true()[0])
+    column = next(c for c in frame.columns if _bad_cell(frame[c][index], lim.cell_chars))
+    row = index + 2  # the header is row 1
+    raise Invalid(
+        _("%(file)s: row %(row)d cannot be read.") % {"file": name, "row": row},
+        [{"row": row, "column": column, "error": "too_long", "max_chars": lim.cell_chars}],
+    )
+
+
+def _bad_cell(value: str | None, cell_chars: int) -> bool:
+    return len(value or "") > cell_chars
 
 
 # ------------------------------------------------------------------ row by row
