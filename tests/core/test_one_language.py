@@ -4,12 +4,14 @@ weapon type, field name) or an English explanation — where a word belongs."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from support import World, client_for, login, token_client
 from words_support import bare_tags, leftovers, visible_text
 
@@ -113,4 +115,11 @@ def test_main_pages_show_words_not_codes(world: World, language: str) -> None:
                     for m in [re.search(re.escape(w), text)]
                     if m
                 ]
+        if username == "officer":
+            report = web.get(f"{ids['seizure']}/report.pdf")
+            assert report.status_code == 200
+            pages = PdfReader(io.BytesIO(report.content)).pages
+            found = leftovers(" ".join(" ".join((p.extract_text() or "").split()) for p in pages))
+            if found:
+                problems["report.pdf"] = found
     assert not problems, f"{language}: coded values shown as words: {problems}"

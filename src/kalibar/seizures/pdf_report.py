@@ -22,6 +22,7 @@ from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.clock import moment
 from kalibar.i18n import N_, _
+from kalibar.labels import label as word_for
 from kalibar.matching.models import Hit
 from kalibar.pdf_layout import Document
 from kalibar.records.labels import STATUS_LABELS as RECORD_STATUS
@@ -287,7 +288,7 @@ def _procedures(doc: Document, session: Session, steps: list[ProcedureStep]) -> 
             (
                 procedures.step_title(st, language)
                 + ("" if st.required else " " + _("(optional)")),
-                st.role,
+                word_for(st.role, "role"),
                 moment(st.due_at) if st.due_at else "",
                 _step_state(st, now),
             )
