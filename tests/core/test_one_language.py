@@ -39,7 +39,14 @@ STOLEN: dict[str, Any] = {
     "calibre": "7.62x39",
     "serial_number": "AB 102345",
 }
-SEIZED = STOLEN | {"status": "seized", "serial_number": "AB-1O2345", "allow_duplicate": True}
+SEIZED = STOLEN | {
+    "status": "seized",
+    "serial_number": "AB-1O2345",
+    "allow_duplicate": True,
+    "other_markings": "proof mark ZCZ",
+    "event_place": "Gradiška border crossing",
+    "event_date": "2025-04-02",
+}
 SEIZURE = {
     "occurred_at": "2026-01-15T18:42",
     "place_code": "BA-GRADISKA",
@@ -62,6 +69,21 @@ def _demo(world: World) -> dict[str, str]:
     assert seized.status_code == 201, seized.text
     hits = officer.get("/api/v1/hits").json()
     assert hits, "the seized record should hit the stolen one"
+    trace = border.post(
+        "/api/v1/traces",
+        json={
+            "record_id": seized.json()["record_id"],
+            "recipients": ["RS-UC"],
+            "legal_basis": "Criminal Code art. 193a",
+            "circumstances": "Found in a car at the border",
+            "intended_use": "Criminal investigation",
+            "photo_references": "Photos 1-4",
+        },
+    )
+    assert trace.status_code == 201, trace.text
+    trace_id = trace.json()["items"][0]["trace_id"]
+    sent = border.post(f"/api/v1/traces/{trace_id}/send")
+    assert sent.status_code == 200, sent.text
     web = client_for(world.engine)
     csrf = login(web, "officer", world.passwords["officer"])
     made = web.post("/seizures/new", data=SEIZURE | {"csrf_token": csrf})
@@ -70,6 +92,8 @@ def _demo(world: World) -> dict[str, str]:
         "record": stolen.json()["record_id"],
         "hit": hits[0]["hit_id"],
         "seizure": str(made.headers["location"]),
+        "trace": trace_id,
+        "seized": seized.json()["record_id"],
     }
 
 
@@ -87,6 +111,7 @@ def test_main_pages_show_words_not_codes(world: World, language: str) -> None:
             "/seizures",
             "/traces",
         ],
+        "border": ["/traces", f"/traces/{ids['trace']}", f"/records/{ids['seized']}"],
         "admin": ["/admin/users", "/admin/agencies", "/admin/audit", "/admin/catalogue"],
     }
     problems: dict[str, list[str]] = {}
