@@ -172,7 +172,7 @@ class Signals:
         )
         index = keys.replace_strict(uniq["_k"], pl.Series(np.arange(uniq.height)))
         per_item = per_pair.select(pl.all().gather(index))
-        zs = items.select(self._z_exprs())
+        zs = self._z_frame(items)
         route = items.select(
             _differs("dispatch_country", "origin_country").alias(ROUTE_COLUMNS[0]),
             _differs("consignor_country", "dispatch_country").alias(ROUTE_COLUMNS[1]),
@@ -204,29 +204,40 @@ class Signals:
             cached = self.__dict__["_cent_t"] = self.centroids.T.tocsr()
         return cached
 
-    def _z_exprs(self) -> list[pl.Expr]:
-        exprs = []
-        for q in NORM_QUANTITIES:
-            med, mad = self._norm_expr(q)
-            z = ((pl.col(q).cast(pl.Float64).log1p() - med) / mad).clip(-Z_CLIP, Z_CLIP)
-            exprs.append(z.alias(f"z_{q}"))
-        return exprs
+    def _z_frame(self, items: pl.DataFrame) -> pl.DataFrame:
+        """``Z_COLUMNS`` per item: the norm parameters are looked up once per distinct
+        (heading, chapter) and joined back (one join, not a chain of replacements)."""
+        keys = items.select(pl.col("hs_heading").fill_null(""), pl.col("hs_chapter").fill_null(""))
+        pairs = keys.unique()
+        params: dict[str, list[float]] = {f"_{k}_{q}": [] for q in NORM_QUANTITIES for k in "ms"}
+        for heading, chapter in pairs.iter_rows():
+            f = {"hs_heading": heading, "hs_chapter": chapter}
+            for q in NORM_QUANTITIES:
+                med, mad = self.norm_of(f, q)
+                params[f"_m_{q}"].append(med)
+                params[f"_s_{q}"].append(mad)
+        table = pairs.hstack([pl.Series(k, v, dtype=pl.Float64) for k, v in params.items()])
+        joined = keys.join(
+            table, on=["hs_heading", "hs_chapter"], how="left", maintain_order="left"
+        )
+        values = items.select(
+            *(pl.col(q).cast(pl.Float64).log1p().alias(q) for q in NORM_QUANTITIES)
+        )
+        return pl.concat([joined, values], how="horizontal").select(
+            ((pl.col(q) - pl.col(f"_m_{q}")) / pl.col(f"_s_{q}"))
+            .clip(-Z_CLIP, Z_CLIP)
+            .alias(f"z_{q}")
+            for q in NORM_QUANTITIES
+        )
 
-    def _norm_expr(self, q: str) -> tuple[pl.Expr, pl.Expr]:
-        g_med, g_mad = self.norms[""][""][q]
-        med: pl.Expr = pl.lit(g_med)
-        mad: pl.Expr = pl.lit(g_mad)
-        for level, col in (("chapter", "hs_chapter"), ("heading", "hs_heading")):
-            table = self.norms.get(level, {})
-            codes = [c for c in table if q in table[c]]
-            if not codes:
-                continue
-            meds = {c: table[c][q][0] for c in codes}
-            mads = {c: table[c][q][1] for c in codes}
-            known = pl.col(col).is_in(codes)
-            med = pl.when(known).then(pl.col(col).replace_strict(meds, default=0.0)).otherwise(med)
-            mad = pl.when(known).then(pl.col(col).replace_strict(mads, default=1.0)).otherwise(mad)
-        return med, mad
+    def norm_of(self, f: dict[str, Any], q: str) -> tuple[float, float]:
+        """(median, scaled MAD) of ``log1p`` of ``q`` for an item's heading, else its
+        chapter, else all traffic."""
+        for level, col in (("heading", "hs_heading"), ("chapter", "hs_chapter")):
+            found = self.norms.get(level, {}).get(f.get(col) or "", {}).get(q)
+            if found is not None:
+                return found
+        return self.norms[""][""][q]
 
     def declaration_aggs(self) -> list[pl.Expr]:
         """Reductions of the item columns to one declaration (after ``item_columns``)."""
@@ -267,12 +278,7 @@ class Signals:
         value = f.get(q)
         if value is None:
             return None
-        med, mad = self.norms[""][""][q]
-        for level, col in (("heading", "hs_heading"), ("chapter", "hs_chapter")):
-            found = self.norms.get(level, {}).get(f.get(col) or "", {}).get(q)
-            if found is not None:
-                med, mad = found
-                break
+        med, mad = self.norm_of(f, q)
         z = (math.log1p(float(value)) - med) / mad
         return max(-Z_CLIP, min(Z_CLIP, z))
 
