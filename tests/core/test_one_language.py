@@ -115,7 +115,14 @@ def test_main_pages_show_words_not_codes(world: World, language: str) -> None:
             "/account",
         ],
         "border": ["/traces", f"/traces/{ids['trace']}", f"/records/{ids['seized']}"],
-        "admin": ["/admin/users", "/admin/agencies", "/admin/audit", "/admin/catalogue"],
+        "admin": [
+            "/admin/users",
+            "/admin/agencies",
+            "/admin/audit",
+            "/admin/catalogue",
+            "/targeting/capacity",
+            "/targeting/hit-rates",
+        ],
     }
     problems: dict[str, list[str]] = {}
     for username, paths in pages.items():
