@@ -166,21 +166,16 @@ class Predictor:
 
     # ------------------------------------------------------------------ batch
 
-    def transform(self, x: np.ndarray, *, used_only: bool = False) -> np.ndarray:
-        """The estimator's internal matrix: categories as ordinals, columns reordered
-        (``used_only``: columns no split reads are left as zeros)."""
-        out = np.zeros((x.shape[0], x.shape[1]), dtype=np.float64, order="F")
-        for j, table in enumerate(self.lookups):
-            if used_only and self.order[j] not in self.used:
-                continue
-            col = x[:, j]
-            if table is None:
-                out[:, self.order[j]] = col
-                continue
-            ok = np.isfinite(col) & (col >= 0) & (col < len(table))
-            idx = np.where(ok, col, 0).astype(np.intp)
-            out[:, self.order[j]] = np.where(ok & (col == idx), table[idx], np.nan)
-        return out
+    def _column(self, col: np.ndarray, j: int) -> np.ndarray:
+        """Encoder column ``j`` as the estimator's internal column (categories as their
+        ordinals), a Fortran-ordered ``(n, 1)`` float64 array."""
+        table = self.lookups[j]
+        if table is None:
+            return np.asfortranarray(col, dtype=np.float64).reshape(-1, 1, order="F")
+        ok = np.isfinite(col) & (col >= 0) & (col < len(table))
+        idx = np.where(ok, col, 0).astype(np.intp)
+        out = np.where(ok & (col == idx), table[idx], np.nan)
+        return np.asfortranarray(out, dtype=np.float64).reshape(-1, 1, order="F")
 
     def raw(self, x: np.ndarray, n_threads: int = 1) -> np.ndarray:
         """Boosting decision values (log-odds) for the rows of ``x`` (encoder columns).
@@ -188,18 +183,20 @@ class Predictor:
         The rows are binned first (uint8, as in training: a value's bin is on the same
         side of every split threshold as the value), so the trees walk 36 bytes a row
         instead of 288."""
-        xt = self.transform(x, used_only=True)
-        binned = np.zeros_like(xt, dtype=np.uint8, order="F")
-        for j in sorted(self.used):  # features no split reads stay 0: never looked at
+        binned = np.zeros((x.shape[0], x.shape[1]), dtype=np.uint8, order="F")
+        source = {self.order[j]: j for j in range(len(self.order))}
+        for k in sorted(self.used):  # features no split reads stay 0: never looked at
+            # one internal column at a time (no full-width float copy of the batch)
+            col = self._column(x[:, source[k]], source[k])
             self.map_to_bins(
-                xt[:, j : j + 1],
-                [self.bin_thresholds[j]],
-                self.is_categorical[j : j + 1],
+                col,
+                [self.bin_thresholds[k]],
+                self.is_categorical[k : k + 1],
                 self.missing_bin,
                 n_threads,
-                binned[:, j : j + 1],
+                binned[:, k : k + 1],
             )
-        total = np.full(len(xt), self.baseline)
+        total = np.full(x.shape[0], self.baseline)
         for t in self.trees:
             total += t.predictor.predict_binned(binned, self.missing_bin, n_threads)
         return total
