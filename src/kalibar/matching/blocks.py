@@ -12,7 +12,9 @@ deletion variants (up to ``wide - 1``) finds every record within the wide budget
 probe returns records of every make; the block's codes filter them before the exact
 check. A block that is small next to the number of variants the probe would look up is
 instead scanned directly (rapidfuzz ``process.cdist`` with ``score_cutoff``), which is
-exact by construction; its skeletons are kept for the next checks.
+exact by construction; its skeletons are kept for the next checks, ordered by length, so
+that a check scans only the records whose length is within the wide budget of its own
+(OSA distance is at least the difference of the lengths).
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ class BlockCache:
         self.scan_max = SCAN_MAX
         self._blocks: OrderedDict[tuple[tuple[str, str], ...], tuple[np.ndarray, list[str]]]
         self._blocks = OrderedDict()
+        self._lengths: dict[tuple[tuple[str, str], ...], np.ndarray] = {}
 
     def block(self, attrs: dict[str, str | None]) -> tuple[np.ndarray, list[str]]:
         """Ordinals of the block (kept for the next checks) and its skeletons once it has
@@ -100,17 +103,24 @@ class BlockCache:
             ords = np.flatnonzero(self.in_block(attrs, np.arange(len(self.base))))
             hit = self._blocks[given] = (ords, [])
             if len(self._blocks) > _KEEP:
-                self._blocks.popitem(last=False)
+                self._lengths.pop(self._blocks.popitem(last=False)[0], None)
         self._blocks.move_to_end(given)
         return hit
 
-    def _skeletons(self, attrs: dict[str, str | None]) -> tuple[np.ndarray, list[str]]:
+    def _skeletons(self, attrs: dict[str, str | None]) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """The block's ordinals, skeletons and skeleton lengths, ordered by length (then
+        ordinal)."""
         ords, skels = self.block(attrs)
+        given = tuple(sorted((k, v) for k, v in attrs.items() if v is not None))
         if len(ords) and not skels:
             text = RecordText(self.base).skeletons(ords)
             skels = [t.decode() if isinstance(t, bytes) else t for t in text]
-            given = tuple(sorted((k, v) for k, v in attrs.items() if v is not None))
+            lens = np.fromiter(map(len, skels), dtype=np.int64, count=len(skels))
+            order = np.argsort(lens, kind="stable")
+            ords = ords[order]
+            skels = [skels[i] for i in order.tolist()]
             self._blocks[given] = (ords, skels)
+            self._lengths[given] = lens[order]
             # Keep at most SKELETONS_KEPT skeletons over all blocks (least recent dropped).
             held = sum(len(v[1]) for v in self._blocks.values())
             for key in list(self._blocks):
@@ -118,7 +128,8 @@ class BlockCache:
                     continue
                 held -= len(self._blocks[key][1])
                 self._blocks[key] = (self._blocks[key][0], [])
-        return ords, skels
+                self._lengths.pop(key, None)
+        return ords, skels, self._lengths.get(given, np.empty(0, np.int64))
 
     def alphabet(self) -> str:
         """Characters of the register's skeletons (what an edit can bring in)."""
@@ -161,13 +172,17 @@ class BlockCache:
             for r in wide
         )
         if len(ords) <= min(self.scan_max, SCAN_PER_PROBE * probes):
-            ords, skels = self._skeletons(p.attrs)
+            ords, skels, lens = self._skeletons(p.attrs)
             found: set[int] = set()
             for r in wide:
-                d = process.cdist(
-                    [r.skeleton], skels, scorer=OSA.distance, score_cutoff=r.wide, dtype=np.int32
-                )[0]
-                found.update(ords[np.flatnonzero(d <= r.wide)].tolist())
+                n = len(r.skeleton)
+                lo = int(np.searchsorted(lens, n - r.wide, side="left"))
+                hi = int(np.searchsorted(lens, n + r.wide, side="right"))
+                if lo >= hi:
+                    continue
+                d = process.cdist([r.skeleton], skels[lo:hi], scorer=OSA.distance,
+                                  score_cutoff=r.wide, dtype=np.int32)[0]  # fmt: skip
+                found.update(ords[lo + np.flatnonzero(d <= r.wide)].tolist())
             return sorted(o for o in found if o not in dead)
         alphabet = encode([self.alphabet()], len(self.alphabet()))[0]
         parts: list[np.ndarray] = []

@@ -88,8 +88,32 @@ def model() -> tuple[tuple[float, ...], float]:
 def confidences(cands: Sequence[_Scored], attributes: bool) -> list[float]:
     """Probability per candidate (same order), rounded to 4 decimals."""
     weights, b = model()
+    n_c = len(cands)
+    if not n_c:
+        return []
+    # The feature vectors of :func:`features`, built for the whole list at once.
+    scores = [c.score for c in cands]
+    attr = 1.0 if attributes else 0.0
+    alone = 1.0 if n_c == 1 else 0.0
     out = []
-    for i in range(len(cands)):
-        z = b + sum(w * x for w, x in zip(weights, features(cands, i, attributes), strict=True))
+    for i, c in enumerate(cands):
+        x = scores[i]
+        n = max(len(c.serial), 1)
+        margin = x - (scores[1] if n_c > 1 else 0.0) if i == 0 else x - scores[i - 1]
+        floor = x - 0.05
+        row = (
+            x,
+            c.cost / n,
+            float(c.edits),
+            min(n, 14) / 14,
+            1.0 if n <= 5 else 0.0,
+            0.0 if c.reading == "visual" else 1.0,
+            1.0 if c.set_aside else 0.0,
+            attr,
+            margin,
+            alone,
+            sum(1 for s in scores if s >= floor) / 10,
+        )
+        z = b + sum([w * v for w, v in zip(weights, row, strict=True)])
         out.append(round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), 4))
     return out

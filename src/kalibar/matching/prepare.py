@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .config import MatchConfig
 from .distance import skeleton_distance, weighted_cost_units
@@ -77,16 +78,11 @@ def prepare(
     seen: set[str] = set()
     readings: list[Reading] = []
     for text, aside in alternatives:
-        for name, folded in readings_of(text):
-            if prefixes:
-                folded = prefixes.strip(folded)[0]
-            skel = to_skeleton(folded)
-            if not skel or folded in seen:
+        for name, folded, skel in _text_readings(text, prefixes):
+            if folded in seen:
                 continue
             seen.add(folded)
-            star = "*" in folded
-            k = config.budget.max if star else config.budget.for_length(len(skel))
-            wide = config.wide_budget.max if star else config.wide_budget.for_length(len(skel))
+            k, wide = _budgets(config, len(skel), "*" in folded)
             if name != "visual" or aside:  # the wide budget: the serial as seen and written
                 wide = k
             pen = (0 if name == "visual" else costs.reading_units) + (
@@ -94,6 +90,27 @@ def prepare(
             )
             readings.append(Reading(name, folded, skel, k, max(k, wide), pen, aside))
     return Prepared(f, attrs, readings, widened)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_readings(text: str, prefixes: ModelPrefixes) -> tuple[tuple[str, str, str], ...]:
+    """``(name, folded, skeleton)`` of each reading of ``text`` with a non-empty
+    skeleton, model prefixes stripped (kept: one text per distinct serial written)."""
+    out = []
+    for name, folded in readings_of(text):
+        if prefixes:
+            folded = prefixes.strip(folded)[0]
+        skel = to_skeleton(folded)
+        if skel:
+            out.append((name, folded, skel))
+    return tuple(out)
+
+
+def _budgets(config: MatchConfig, n: int, star: bool) -> tuple[int, int]:
+    """Ordinary and wide budget of a reading whose skeleton has ``n`` characters."""
+    if star:
+        return config.budget.max, config.wide_budget.max
+    return config.budget.for_length(n), config.wide_budget.for_length(n)
 
 
 def accepts(config: MatchConfig, r: Reading, skel: str, in_block: bool) -> int | None:

@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Cyrillic letters with a Latin look-alike (the visual reading) → Latin.
 VISUAL: dict[str, str] = {
@@ -124,9 +125,11 @@ def phonetic(clean: str) -> str:
     return _COLLAPSE_RE.sub(lambda m: _COLLAPSE_MAP[m.group(0)], s)
 
 
-def readings_of(clean: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1 << 16)
+def readings_of(clean: str) -> tuple[tuple[str, str], ...]:
     """Distinct ``(name, folded)`` readings of an upper-case serial without separators
-    (Cyrillic and diacritics kept), visual first."""
+    (Cyrillic and diacritics kept), visual first (kept for the next queries: a hit
+    scan reads the same texts again and again)."""
     visual = clean.translate(VISUAL_TABLE)
     ph = phonetic(clean)
     digraphs = clean.replace("DŽ", "Џ").translate(_DIGRAPH_TABLE)
@@ -140,7 +143,7 @@ def readings_of(clean: str) -> list[tuple[str, str]]:
         if f not in seen:
             seen.add(f)
             distinct.append((name, f))
-    return distinct
+    return tuple(distinct)
 
 
 @dataclass(frozen=True)
@@ -153,37 +156,32 @@ class Designations:
 
     @classmethod
     def of(cls, tokens: Iterable[str]) -> Designations:
-        from .fold import fold_fast, to_skeleton
-
         keep = set()
         for t in tokens:
-            f = fold_fast(t)
+            f = _fold.fold_fast(t)
             if 2 <= len(f) <= 16 and any(c.isalpha() for c in f):
-                keep.add(to_skeleton(f))
+                keep.add(_fold.to_skeleton(f))
         return cls(frozenset(keep), max(map(len, keep), default=0))
 
     def split(self, clean: str, min_rest: int = 3) -> list[tuple[str, tuple[str, ...]]]:
         """``(rest, set_aside)`` for each designation at the start (longest first), at the
         end, and the longest at both ends of ``clean`` (rest at least ``min_rest``
         characters)."""
-        from .fold import to_skeleton
-
         if not self.skeletons:
             return []
-
-        def visual_skel(part: str) -> str:
-            return to_skeleton(part.translate(VISUAL_TABLE))
-
-        def heads(s: str) -> list[int]:
-            top = min(self.longest, len(s) - min_rest)
-            return [i for i in range(top, 1, -1) if visual_skel(s[:i]) in self.skeletons]
-
-        def tails(s: str) -> list[int]:
-            top = min(self.longest, len(s) - min_rest)
-            return [i for i in range(top, 1, -1) if visual_skel(s[-i:]) in self.skeletons]
-
+        skeletons, top = self.skeletons, min(self.longest, len(clean) - min_rest)
+        if clean.isascii() and "*" not in clean:
+            # Plain Latin: the visual reading is the text itself and the skeleton keeps
+            # every position, so the skeleton of a part is that part of the skeleton.
+            sk = _fold.to_skeleton(clean)
+            hs = [i for i in range(top, 1, -1) if sk[:i] in skeletons]
+            ts = [i for i in range(top, 1, -1) if sk[-i:] in skeletons]
+        else:
+            vs = _visual_skel
+            hs = [i for i in range(top, 1, -1) if vs(clean[:i]) in skeletons]
+            ts = [i for i in range(top, 1, -1) if vs(clean[-i:]) in skeletons]
         out: list[tuple[str, tuple[str, ...]]] = []
-        hs, ts = heads(clean)[:_MAX_SPLITS], tails(clean)[:_MAX_SPLITS]
+        hs, ts = hs[:_MAX_SPLITS], ts[:_MAX_SPLITS]
         out.extend((clean[h:], (clean[:h],)) for h in hs)
         out.extend((clean[:-t], (clean[-t:],)) for t in ts)
         out.extend(
@@ -199,3 +197,11 @@ class Designations:
 _MAX_SPLITS = 3
 
 NO_DESIGNATIONS = Designations(frozenset(), 0)
+
+
+def _visual_skel(part: str) -> str:
+    return _fold.to_skeleton(part.translate(VISUAL_TABLE))
+
+
+# At the end: ``fold`` imports this module's tables (either may be imported first).
+from . import fold as _fold  # noqa: E402
