@@ -161,3 +161,23 @@ def test_align_known_equals_align(a, b) -> None:
         b2 = "".join(b[i] if i % 2 else a[i] for i in range(len(a)))  # often diagonal-optimal
         units = weighted_cost_units(a, b2, costs.scaled)
         assert align_known(a, b2, costs, units) == align(a, b2, costs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 3000), seed=st.integers(0, 10_000))
+def test_bucket_probe_equals_binary_search(n, seed) -> None:
+    """The directory probe of a check returns exactly the pairs of the sorted search:
+    hashes of real entries (every record sharing them), near misses and random ones."""
+    engine = MatchEngine.build(generate_records(n, seed=seed), MatchConfig())
+    base = engine.base
+    rng = np.random.default_rng(seed)
+    entries = np.asarray(base.entries)
+    real = entries[rng.integers(0, len(entries), 500)] | base.ord_mask
+    near = real + (base.ord_mask + np.uint64(1))  # the next hash value: absent or not
+    noise = rng.integers(0, 2**63, 500, dtype=np.int64).astype(np.uint64) << np.uint64(1)
+    hashes = np.concatenate([real, near, noise, entries[-1:] | base.ord_mask])
+    owner = rng.integers(0, 7, len(hashes))
+    want = base.probe_batch(hashes, owner)
+    got = base.probe_few(hashes, owner)
+    assert len(want[0]) > 0  # the real hashes find their records
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

@@ -82,6 +82,7 @@ class BaseIndex:
         self.ord_mask = np.uint64((1 << self.ord_bits) - 1)
         self._plain: bool | None = None
         self._view: memoryview | None = None
+        self._directory: tuple[int, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -222,6 +223,42 @@ class BaseIndex:
             keep[0] = True
             np.not_equal(pair[1:], pair[:-1], out=keep[1:])
             pair = pair[keep]
+        return pair >> 32, pair & 0xFFFFFFFF
+
+    def _buckets(self) -> tuple[int, np.ndarray]:
+        """``(bits, starts)``: entries whose top ``bits`` bits are ``b`` are
+        ``entries[starts[b]:starts[b + 1]]`` (about 16 to 32 entries a bucket; built on
+        first use, 2–4 bytes per record)."""
+        if self._directory is None:
+            n = len(self.entries)
+            bits = max(1, min(n.bit_length() - 3, 64 - self.ord_bits, 24))
+            bounds = np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)
+            starts = np.empty((1 << bits) + 1, dtype=np.uint32 if n < 1 << 32 else np.int64)
+            starts[:-1] = np.searchsorted(self.entries, bounds, side="left")
+            starts[-1] = n
+            self._directory = (bits, starts)
+        return self._directory
+
+    def probe_few(self, hashes: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`probe_batch` for a few thousand hashes (a block probe): each hash reads
+        its bucket of the directory instead of binary-searching all entries. Same result
+        (the pairs of every entry whose hash bits equal the hash's)."""
+        if not len(self.entries) or not len(hashes):
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        bits, starts = self._buckets()
+        shift = np.uint64(self.ord_bits)
+        hi = hashes >> shift
+        b = (hashes >> np.uint64(64 - bits)).astype(np.int64)
+        left = starts[b].astype(np.int64)
+        counts = starts[b + 1].astype(np.int64) - left
+        total = int(counts.sum())
+        if total == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        idx = np.repeat(left - np.cumsum(counts) + counts, counts) + np.arange(total)
+        found = np.asarray(self.entries[idx])
+        hit = (found >> shift) == np.repeat(hi, counts)
+        ords = (found[hit] & self.ord_mask).astype(np.int64)
+        pair = np.unique(np.repeat(owner.astype(np.int64), counts)[hit] << 32 | ords)
         return pair >> 32, pair & 0xFFFFFFFF
 
     # -- persistence -------------------------------------------------------------------

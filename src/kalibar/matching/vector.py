@@ -273,6 +273,11 @@ def combined_scores(
     return np.where(np.isnan(attr), serial, mixed)
 
 
+#: Up to this many hashes (a check, a small batch) read the bucket directory of the
+#: entries; more are binary-searched in sorted order (no directory needed).
+FEW = 50_000
+
+
 def search(
     base: BaseIndex,
     config: MatchConfig,
@@ -293,7 +298,8 @@ def search(
         return none
     if pairs is None:
         hashes, owner = variant_hashes_batch(batch.skeleton, batch.k)
-        owners, ords = base.probe_batch(hashes, owner)
+        probe = base.probe_few if len(hashes) <= FEW else base.probe_batch
+        owners, ords = probe(hashes, owner)
     else:
         owners, ords = pairs
     if dead:
