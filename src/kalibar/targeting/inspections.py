@@ -11,6 +11,7 @@ every service it never commits.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -47,6 +48,7 @@ from kalibar.targeting.model import RiskModel, active_version, load_model
 from kalibar.targeting.models import Declaration, DeclarationItem
 from kalibar.targeting.names import WatchIndex, entries_frame
 from kalibar.targeting.risk import as_evidence, with_unlearned
+from kalibar.targeting.rule_texts import rule_text
 from kalibar.targeting.rules import Rule, load_rules
 from kalibar.targeting.rules_store import rules_for_agency
 from kalibar.targeting.schemas import DeclarationIn
@@ -131,17 +133,18 @@ def default_policy() -> LanePolicy:
     return LanePolicy(random_rate=RANDOM_RATE, seed=0)
 
 
-def instructions_for(rule_ids: list[str]) -> list[dict[str, str]]:
-    """Rationale and officer instructions of the rules hit, most severe lane first."""
-    known = _rules_by_id()
+def instructions_for(rule_ids: list[str], rules: Iterable[Rule] = ()) -> list[dict[str, str]]:
+    """Rationale and officer instructions of the rules hit, most severe lane first, in the
+    reader's language: ``rules`` (the agency's) first, else the starter rules."""
+    known = {**_rules_by_id(), **{r.id: r for r in rules}}
     order = {"red": 0, "yellow": 1, "blue": 2, "green": 3}
     rules = sorted((known[r] for r in rule_ids if r in known), key=lambda r: order[r.lane])
     return [
         {
             "rule": r.id,
             "lane": r.lane,
-            "rationale": r.rationale,
-            "instructions": r.instructions,
+            "rationale": rule_text(r, "rationale"),
+            "instructions": rule_text(r, "instructions"),
         }
         for r in rules
     ]

@@ -11,7 +11,8 @@ A rule file holds ``rules:``, a list of rules::
       valid_from: 2024-01-01     # optional dates, on the declaration's lodged_at
       valid_to: 2026-12-31
       rationale: why the rule exists (for analysts)
-      instructions: what the officer checks
+      instructions: what the officer checks   # or one text per language:
+                                 # {en: Open the parcel., sr_Cyrl: Отворите пошиљку.}
       when:                      # a goods item matching this flags its declaration
         keywords: [alarm_pistol] # description in a keyword group (data/keywords.yaml)
         route: ["TR>BG>*"]       # origin>dispatch>consignee country, * for any
@@ -23,12 +24,16 @@ list (one of) or operators (``eq ne gt ge lt le between in not_in starts_with``)
 ``keywords``/``terms`` (description); ``route`` (origin>dispatch>consignee);
 ``pair`` (consignor country>consignee country). Every error names the rule and the
 line and column in the file.
+
+``rationale`` and ``instructions`` are one text, or a mapping language → text (the codes
+of ``kalibar.i18n.LANGUAGES``); the rule's own text is then the ``en`` one, else the
+first. Officers read them in their language (``rule_texts.rule_text``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,7 +41,7 @@ from typing import Any
 import yaml
 
 from kalibar.errors import Invalid
-from kalibar.i18n import _
+from kalibar.i18n import LANGUAGES, _
 from kalibar.targeting import conditions as c
 from kalibar.targeting.features import FEATURES, fold_term, keyword_groups
 
@@ -72,6 +77,8 @@ class Rule:
     line: int = 0
     #: Red regardless of capacity (``lanes``): a confirmed watchlist hit, a legal prohibition.
     mandatory: bool = False
+    #: Texts given per language: ``{"instructions": {"sr_Cyrl": "..."}}`` (may be empty).
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class _Problems(Exception):
@@ -166,13 +173,12 @@ class _Reader:
             dates[key] = value
         if dates["valid_from"] and dates["valid_to"] and dates["valid_from"] > dates["valid_to"]:
             self.error(pairs["valid_to"][1], _("valid_to is before valid_from"))
-        texts = {
-            k: str(self.scalar(pairs[k][1]) or "") if k in pairs else ""
-            for k in ("rationale", "instructions")
-        }
-        for key, text in texts.items():
-            if key in pairs and not text.strip():
-                self.error(pairs[key][1], _("'%(key)s' may not be empty") % {"key": key})
+        texts: dict[str, str] = {}
+        by_language: dict[str, dict[str, str]] = {}
+        for key in ("rationale", "instructions"):
+            texts[key], given = self.text(key, pairs[key][1]) if key in pairs else ("", {})
+            if given:
+                by_language[key] = given
         when = self.cond(pairs["when"][1])
         return Rule(
             rid,
@@ -186,7 +192,36 @@ class _Reader:
             dates["valid_to"],
             node.start_mark.line + 1,
             mandatory is True,
+            by_language,
         )
+
+    def text(self, key: str, node: yaml.Node) -> tuple[str, dict[str, str]]:
+        """A rule text: one string, or ``{language: text}``; returns the rule's own text
+        (``en``, else the first) and the texts by language."""
+        empty = _("'%(key)s' may not be empty") % {"key": key}
+        if not isinstance(node, yaml.MappingNode):
+            text = str(self.scalar(node) or "")
+            if not text.strip():
+                self.error(node, empty)
+            return text, {}
+        given: dict[str, str] = {}
+        for lang_node, value in self.items(node):
+            lang = str(lang_node.value)
+            if lang not in LANGUAGES:
+                self.error(
+                    lang_node,
+                    _("unknown language '%(lang)s'; known: %(v)s")
+                    % {"lang": lang, "v": ", ".join(LANGUAGES)},
+                )
+                continue
+            text = str(self.scalar(value) or "")
+            if not text.strip():
+                self.error(value, empty)
+            given[lang] = text
+        if not node.value:
+            self.error(node, empty)
+        own = given.get("en") or next(iter(given.values()), "")
+        return own, given
 
     # -------------------------------------------------------------- conditions
 

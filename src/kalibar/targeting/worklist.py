@@ -29,6 +29,8 @@ from kalibar.sharing.visibility import visible
 from kalibar.targeting.inspection_models import POSITIVE_OUTCOMES, Inspection, Outcome, Screening
 from kalibar.targeting.inspections import instructions_for, parse_top, split_reasons
 from kalibar.targeting.models import Declaration
+from kalibar.targeting.rules import Rule
+from kalibar.targeting.rules_store import rules_for_agency
 
 LANES = ("red", "yellow", "blue", "green")
 STATES = ("open", "done", "all")
@@ -58,6 +60,8 @@ class Entry:
     declaration: Declaration
     screening: Screening
     inspection: Inspection | None
+    #: The agency's rules, whose texts the instructions show (else the starter rules').
+    known: tuple[Rule, ...] = ()
 
     @property
     def rules(self) -> list[str]:
@@ -69,7 +73,7 @@ class Entry:
 
     @property
     def instructions(self) -> list[dict[str, str]]:
-        return instructions_for(self.rules)
+        return instructions_for(self.rules, self.known)
 
     @property
     def seizure_url(self) -> str | None:
@@ -138,7 +142,8 @@ def list_worklist(
     stmt = stmt.order_by(
         severity, Screening.score.desc(), Declaration.lodged_at, Declaration.uuid
     ).limit(limit)
-    return [Entry(d, s, i) for d, s, i in session.execute(stmt).all()]
+    known = tuple(rules_for_agency(session, actor.agency_id))
+    return [Entry(d, s, i, known) for d, s, i in session.execute(stmt).all()]
 
 
 def offices(session: Session, *, actor: Actor) -> list[str]:
@@ -167,7 +172,7 @@ def get_entry(session: Session, *, actor: Actor, declaration_uuid: UUID) -> Entr
     row = session.execute(stmt).one_or_none()
     if row is None:
         raise NotFound(_("Declaration"), str(declaration_uuid))
-    return Entry(*row)
+    return Entry(*row, tuple(rules_for_agency(session, actor.agency_id)))
 
 
 def record_inspection(
