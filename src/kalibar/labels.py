@@ -207,7 +207,7 @@ def field_value(field: str, value: object) -> object:
     if field == "explanation" and isinstance(value, list):
         from kalibar.matching.explain_words import explanation_in_words
 
-        return "; ".join(explanation_in_words(str(v) for v in value))
+        return "; ".join(explanation_in_words(v if isinstance(v, dict) else str(v) for v in value))
     if field == "requires" and isinstance(value, str):
         from kalibar.seizures.procedures import describe_requirement
 

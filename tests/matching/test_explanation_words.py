@@ -4,7 +4,7 @@ every stored form (and every redacted form) read back into its message and value
 from __future__ import annotations
 
 from kalibar.i18n import use_language
-from kalibar.matching.explain_words import in_words
+from kalibar.matching.explain_words import as_parts, english, explanation_in_words, in_words, say
 from kalibar.matching.redaction import redact
 
 STORED = [
@@ -45,3 +45,32 @@ def test_redacted_lines_use_the_attribute_word() -> None:
     with use_language("sr_Cyrl"):
         said = [in_words(line) for line in redact(STORED)]
     assert all(not line.startswith(("type:", "make:", "serial:", "calibre:")) for line in said[:2])
+
+
+def test_lines_are_stored_as_parts_and_said_again() -> None:
+    parts = as_parts([*STORED, "serial: read sideways"])
+    assert parts[0] == {"code": "serial: exact match", "params": {}}
+    assert parts[1] == {
+        "code": "%(label)s: agrees (%(value)s)",
+        "params": {"label": "type", "value": "assault_rifle"},
+    }
+    assert parts[3] == {
+        "code": "serial: %(n)d substitution %(pairs)s (look-alike)",
+        "params": {"n": 2, "pairs": "8→3, 0→O"},
+    }
+    assert parts[-1] == "serial: read sideways"  # no known form: kept as written
+    # the English line comes back whole (redaction reads it), and each part is said as
+    # the old English line would be
+    assert [english(p) for p in parts] == [*STORED, "serial: read sideways"]
+    for language in ("en", "sr_Cyrl", "hr"):
+        with use_language(language):
+            assert explanation_in_words(parts) == [in_words(line) for line in parts_lines()]
+    # a damaged part is shown as what it can still say, never an error
+    with use_language("sr_Cyrl"):
+        assert say({"code": "serial: %(n)d substitution %(pairs)s", "params": {}}) == (
+            "serial: %(n)d substitution %(pairs)s"
+        )
+
+
+def parts_lines() -> list[str]:
+    return [*STORED, "serial: read sideways"]

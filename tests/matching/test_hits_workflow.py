@@ -161,3 +161,30 @@ def test_restricted_side_of_a_hit_is_not_revealed(world: World) -> None:
     )
     own = officer.get("/api/v1/hits").json()[0]
     assert own["matched_record"]["restricted"] is False
+
+
+def test_the_explanation_is_stored_as_parts_and_said_in_the_readers_language(
+    world: World,
+) -> None:
+    import json
+
+    from kalibar.matching.models import Hit
+
+    _seize(world)
+    with world.session() as s:
+        hit = s.execute(select(Hit)).scalar_one()
+        stored = json.loads(hit.explanation)
+        hit_id = hit.uuid
+    assert {"code": "serial: %(n)d substitution %(pairs)s (look-alike)",
+            "params": {"n": 1, "pairs": "O→0"}} in stored  # fmt: skip
+    assert not any(isinstance(p, str) and p.startswith("serial:") for p in stored)
+    web = client_for(world.engine)
+    login(web, "officer", world.passwords["officer"])
+    web.cookies.set("kalibar_lang", "sr_Cyrl")
+    assert "серијски број: 1 замена O→0" in web.get(f"/hits/{hit_id}").text
+    # an older hit keeps English lines: still said in the reader's language
+    with world.session() as s:
+        s.execute(select(Hit)).scalar_one().explanation = json.dumps(["serial: exact match"])
+        s.commit()
+    page = web.get(f"/hits/{hit_id}").text
+    assert "серијски број: потпуно подударање" in page and "exact match" not in page

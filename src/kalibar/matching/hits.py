@@ -21,7 +21,8 @@ confirm or reject (who, when, why are kept; a reason is required to reject); con
 links the two records (:class:`RecordLink`) and the other agency is notified of the
 decision.
 
-Hit explanations are stored in English (they are evidence, not interface text).
+Hit explanations are stored as parts (form and values, ``explain_words.as_parts``; they
+are evidence) and said in the reader's language when shown; older hits keep English lines.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from kalibar.ids import uuid7
 from kalibar.matching import Query, hit_scan
 from kalibar.matching import index_store as store
 from kalibar.matching import service as msvc  # module import: service imports models
-from kalibar.matching.explain_words import explanation_in_words
+from kalibar.matching.explain_words import as_parts, english, explanation_in_words
 from kalibar.matching.models import Hit, HitStatus, RecordLink
 from kalibar.matching.redaction import redact
 from kalibar.records.models import RECOVERED, WANTED, FirearmRecord
@@ -178,7 +179,7 @@ def record_hits(
                 query_agency_id=query.owner_agency_id,
                 matched_agency_id=matched.owner_agency_id,
                 score=round(float(c.score), 4),
-                explanation=json.dumps(lines, ensure_ascii=False),
+                explanation=json.dumps(as_parts(lines), ensure_ascii=False),
                 status=HitStatus.open.value,
             )
             hit.query_record, hit.matched_record = query, matched
@@ -380,10 +381,10 @@ def _views(session: Session, actor: Actor, hits: list[Hit]) -> list[HitView]:
     out = []
     for h in hits:
         q, m = recs[h.query_record_id], recs[h.matched_record_id]
-        explanation = list(json.loads(h.explanation or "[]"))
+        stored = list(json.loads(h.explanation or "[]"))  # parts (older hits: English lines)
         if q.uuid not in seen or m.uuid not in seen:
-            explanation = redact(explanation)  # the edit would spell the hidden serial
-        explanation = explanation_in_words(explanation)  # stored in English: said in words
+            stored = redact(english(x) for x in stored)  # the edit would spell the hidden serial
+        explanation = explanation_in_words(stored)  # said in the reader's words
         out.append(
             HitView(
                 hit=h,
