@@ -55,7 +55,7 @@ def test_admin_sees_dashboard_users_agencies_and_audit(
     expect(rows.first).to_be_visible()
     tags = page.locator("table.audit tbody .tag").all_inner_texts()
     assert tags, "no audit entries shown for action=login"
-    assert set(tags) == {"login"}, tags
+    assert set(tags) == {"logged in"}, tags  # the action in words (labels.py)
     expect(rows.filter(has_text="admin").first).to_be_visible()
 
 
