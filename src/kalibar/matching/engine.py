@@ -81,7 +81,7 @@ class _LazyCandidate(Candidate):
         if name not in _LAZY:
             raise AttributeError(name)
         d = self.__dict__
-        (qf, steps, qattrs, costs, penalty), base, o = d["_ctx"]
+        (qf, p, qattrs, costs, penalty), base, o = d["_ctx"]
         attrs = d.get("attributes")
         if attrs is None:
             attrs = d["attributes"] = base.attributes(o)
@@ -90,7 +90,7 @@ class _LazyCandidate(Candidate):
             _, ops = align_known(qf, d["serial"], costs, units)
             _, attr_lines = attribute_agreement(qattrs, attrs)
             d["ops"] = tuple(ops)
-            d["explanation"] = tuple(explain_ops(ops) + list(steps) + attr_lines)
+            d["explanation"] = tuple(explain_ops(ops) + list(p.folded.steps) + attr_lines)
         return d[name]
 
     def __eq__(self, other: object) -> bool:
@@ -389,7 +389,7 @@ class MatchEngine:
         new, cls = object.__new__, _LazyCandidate
         out: list[list[Candidate]] = []
         for i, p in enumerate(prepared):
-            ctxs = [(r.folded, p.folded.steps, p.attrs, costs, r.penalty) for r in p.readings]
+            ctxs = [(r.folded, p, p.attrs, costs, r.penalty) for r in p.readings]
             found: list[Candidate] = []
             for r in range(bounds[i], bounds[i + 1]):
                 c = new(cls)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .config import MatchConfig
 from .distance import skeleton_distance, weighted_cost_units
@@ -43,11 +43,17 @@ class Reading:
 
 @dataclass
 class Prepared:
-    folded: Folded
+    serial: str
+    prefixes: ModelPrefixes
     attrs: dict[str, str | None]
     readings: list[Reading]
     widened: bool
     variants: list[set[str]] = field(default_factory=list)
+
+    @cached_property
+    def folded(self) -> Folded:
+        """The serial folded with its explanation steps (read only for explanations)."""
+        return fold(self.serial, self.prefixes)
 
     @property
     def k(self) -> int:
@@ -69,7 +75,6 @@ def prepare(
 ) -> Prepared:
     """Readings of ``serial`` (visual first; then the other readings; then the same for
     the serial with a designation set aside), de-duplicated by folded text."""
-    f = fold(serial, prefixes)
     attrs = normalise(values, normalisers)
     widened = any(v is not None for v in attrs.values())
     base = clean(serial)
@@ -89,7 +94,7 @@ def prepare(
                 costs.set_aside_units if aside else 0
             )
             readings.append(Reading(name, folded, skel, k, max(k, wide), pen, aside))
-    return Prepared(f, attrs, readings, widened)
+    return Prepared(serial, prefixes, attrs, readings, widened)
 
 
 @lru_cache(maxsize=1 << 16)
