@@ -16,6 +16,7 @@ from typing import Any
 
 from kalibar.i18n import N_
 from kalibar.records.labels import DISTRIBUTION_LABELS, STATUS_LABELS, TYPE_LABELS
+from kalibar.seizures.labels import FIELD_LABELS as SEIZURE_FORM_FIELDS
 from kalibar.seizures.labels import LABELS as SEIZURE_LISTS
 from kalibar.tracing.labels import FIELD_LABELS as TRACE_FIELDS
 
@@ -58,31 +59,14 @@ AUDIT_ACTION = {
     "audit_sealed": N_("audit trail sealed"),
     "audit_key_rotated": N_("audit key rotated"),
 }
-#: The facts of a seizure, by the words on its form (step requirements name them).
+#: The facts of a seizure, by the words on its form (step requirements name them): the
+#: seizure form's own words for the event, without its item lines and sharing.
 SEIZURE_FIELD = {
-    "occurred_at": N_("Date and time"),
-    "place_code": N_("Place from the catalogue"),
-    "context": N_("Context"),
-    "direction": N_("Direction"),
-    "place_name": N_("Place name"),
-    "address": N_("Address"),
-    "place_country": N_("Country"),
-    "latitude": N_("Latitude"),
-    "longitude": N_("Longitude"),
-    "detection_method": N_("Detection method"),
-    "concealment_method": N_("Concealment"),
-    "origin_country": N_("Country of origin"),
-    "transit_countries": N_("Transit countries"),
-    "destination_country": N_("Country of destination"),
-    "conveyance_kind": N_("Conveyance"),
-    "vehicle_registration": N_("Vehicle registration"),
-    "vehicle_make": N_("Vehicle make"),
-    "bus_line": N_("Bus line"),
-    "parcel_number": N_("Parcel number"),
-    "container_number": N_("Container number"),
-    "legal_basis": N_("Legal basis"),
-    "criminal_context": N_("Criminal context"),
-    "narrative": N_("What happened"),
+    **{
+        name: words
+        for name, words in SEIZURE_FORM_FIELDS.items()
+        if not name.startswith(("fa_", "ot_")) and name != "distribution"
+    },
     "declaration_uuid": N_("Declaration"),
 }
 #: Every field a person may meet by name (the audit trail's changes): the words on the forms.
