@@ -8,15 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from kalibar.errors import KalibarError
 from kalibar.i18n import _
 from kalibar.targeting import capacity, lane_rates
 from kalibar.targeting.inspections import RANDOM_RATE
 from kalibar.targeting.lanes import DEFAULT_CAPACITY, reason_text
-from kalibar.targeting.rules_web import LaneRateLine, LaneRatesIn, rates_out
+from kalibar.targeting.rules_web import LaneRateLine, LaneRatesIn, rates_out, save_rates_form
 from kalibar.web.deps import AdminActor, Db
 from kalibar.web.templating import render
 
@@ -110,17 +109,4 @@ def capacity_page(request: Request, db: Db, actor: AdminActor) -> Response:
 
 @page_router.post("")
 def capacity_save(request: Request, db: Db, actor: AdminActor) -> Response:
-    text = str(request.state.form.get("rates") or "")
-    try:
-        lane_rates.save(db, actor=actor, text=text)
-    except KalibarError as exc:
-        return page(
-            request,
-            db,
-            actor,
-            exc.status,
-            rates_text=text,
-            rates_message=exc.message,
-            rates_errors=exc.details,
-        )
-    return RedirectResponse("/targeting/capacity?saved=1", status_code=303)
+    return save_rates_form(request, db, actor, again=page, done="/targeting/capacity?saved=1")

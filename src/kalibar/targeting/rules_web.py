@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -211,13 +212,16 @@ def rules_activate(request: Request, db: Db, actor: AdminActor) -> Response:
     return RedirectResponse(f"/targeting/rules?activated={row.version}", status_code=303)
 
 
-@page_router.post("/lane-rates")
-def rules_lane_rates(request: Request, db: Db, actor: AdminActor) -> Response:
+def save_rates_form(
+    request: Request, db: Db, actor: AdminActor, *, again: Callable[..., Response], done: str
+) -> Response:
+    """Save the capacity lines of a posted form (``_capacity_form.html``, on the rules and
+    the capacity pages); a refusal shows ``again`` with the text and its errors."""
     text = str(request.state.form.get("rates") or "")
     try:
         lane_rates.save(db, actor=actor, text=text)
     except KalibarError as exc:
-        return _page(
+        return again(
             request,
             db,
             actor,
@@ -226,4 +230,11 @@ def rules_lane_rates(request: Request, db: Db, actor: AdminActor) -> Response:
             rates_message=exc.message,
             rates_errors=exc.details,
         )
-    return RedirectResponse("/targeting/rules?rates=saved#lane-rates", status_code=303)
+    return RedirectResponse(done, status_code=303)
+
+
+@page_router.post("/lane-rates")
+def rules_lane_rates(request: Request, db: Db, actor: AdminActor) -> Response:
+    return save_rates_form(
+        request, db, actor, again=_page, done="/targeting/rules?rates=saved#lane-rates"
+    )
