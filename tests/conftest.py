@@ -159,6 +159,19 @@ def _scratch_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     get_settings.cache_clear()
 
 
+@pytest.fixture
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A data folder (index, evidence) of the test's own, and the index forgotten after it."""
+    from kalibar.config import get_settings
+    from kalibar.matching import index_store
+
+    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+    index_store.forget()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _test_audit_key() -> Iterator[None]:
     """A throwaway audit key for the run, in the environment so that servers the tests

@@ -4,7 +4,6 @@ platform-wide ``auditor`` reads everything."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,7 @@ import pytest
 from support import World, client_for, login, token_client
 
 from kalibar.auth import service as auth
-from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
-from kalibar.matching import index_store
 
 SECRET_SERIAL = "RSX-445566"
 SEIZURE: dict[str, Any] = {
@@ -26,13 +23,7 @@ SEIZURE: dict[str, Any] = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+pytestmark = pytest.mark.usefixtures("own_data_dir")
 
 
 def _audit(client: Any, **params: Any) -> list[dict[str, Any]]:

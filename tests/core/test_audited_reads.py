@@ -5,8 +5,6 @@ and the history of a record or a seizure."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +12,6 @@ from sqlalchemy import select
 from support import World, token_client
 
 from kalibar.audit.models import AuditEntry
-from kalibar.config import get_settings
-from kalibar.matching import index_store
 
 PERSON = {"kind": "person", "given_names": "Petar", "family_name": "Petrović",
           "date_of_birth": "1980-05-01", "nationality": "rs"}  # fmt: skip
@@ -28,13 +24,7 @@ SEIZURE = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+pytestmark = pytest.mark.usefixtures("own_data_dir")
 
 
 def _entries(world: World, username: str, action: str) -> list[dict[str, Any]]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +15,6 @@ from sqlalchemy import select
 from support import World, token_client
 
 from kalibar.audit.models import AuditEntry
-from kalibar.config import get_settings
-from kalibar.matching import index_store
 from kalibar.records.models import FirearmRecord
 
 SEIZURE: dict[str, Any] = {
@@ -32,13 +28,7 @@ SEIZURE: dict[str, Any] = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+pytestmark = pytest.mark.usefixtures("own_data_dir")
 
 
 def _changes(world: World) -> int:

@@ -4,15 +4,11 @@ characters of the edit, so the hidden serial cannot be rebuilt from one's own.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from support import World, client_for, login, token_client
 
-from kalibar.config import get_settings
-from kalibar.matching import index_store
 from kalibar.matching.redaction import WITHHELD, redact, redact_line
 
 STOLEN: dict[str, Any] = {
@@ -23,13 +19,7 @@ SEIZED: dict[str, Any] = STOLEN | {"status": "seized", "serial_number": "AB-1023
                                    "distribution": "national"}  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KALIBAR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-    index_store.forget()
+pytestmark = pytest.mark.usefixtures("own_data_dir")
 
 
 def test_a_hit_on_a_restricted_record_does_not_spell_the_edit(world: World) -> None:
