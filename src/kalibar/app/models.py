@@ -1,10 +1,11 @@
-"""Imports every slice's models so ``Base.metadata`` is complete (migrations, tests)."""
+"""Every slice's models, so ``Base.metadata`` is complete (migrations, tests)."""
 
 from kalibar.agencies import models as agencies_models
 from kalibar.audit import models as audit_models
 from kalibar.auth import models as auth_models
 from kalibar.db.base import Base
 from kalibar.matching import models as matching_models
+from kalibar.programme import models as programme_models
 from kalibar.records import models as records_models
 from kalibar.reference import models as reference_models
 from kalibar.seizures import models as seizures_models
@@ -23,6 +24,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "matching_models",
+    "programme_models",
     "records_models",
     "reference_models",
     "seizures_models",
