@@ -12,7 +12,11 @@ from kalibar.ids import uuid7
 
 
 class CountryPartnership(Audited, Base):
-    """``country`` shares ``partners``-level objects with ``partner`` (one row per direction)."""
+    """One direction of a partnership: ``country`` reads the ``partners``-level objects of
+    ``partner`` (``partner_countries(country)`` is what the visibility filter widens to).
+
+    The row is the decision of ``partner``, whose data it opens: only that country's
+    administrators or focal point add or remove it (``sharing.service``)."""
 
     __tablename__ = "country_partnerships"
     __table_args__ = (UniqueConstraint("country_code", "partner_code"),)
@@ -24,12 +28,25 @@ class CountryPartnership(Audited, Base):
 
 
 class SharingGroup(Audited, Timestamped, Base):
+    """A named set of agencies and countries that objects can be distributed to.
+
+    ``owner_agency_id`` is the agency whose administrators change the members (a group
+    made before owners existed has none: only the console operator changes it).
+    ``purpose`` is ``""`` for a plain group, or the slice that keeps the members itself
+    (``"operation"``: a joint-operation workspace adds and removes its members there, so
+    the group pages refuse to change them).
+    """
+
     __tablename__ = "sharing_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid7)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(String(500), default="")
+    owner_agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id"), default=None, index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16), default="")
 
     members: Mapped[list[SharingGroupMember]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

@@ -1,4 +1,6 @@
-"""Partnerships and sharing groups; what an actor's reach is."""
+"""Partnerships and sharing groups; what an actor's reach is.
+
+Their management (pages, API and CLI) is in :mod:`kalibar.sharing.manage`."""
 
 from __future__ import annotations
 
@@ -7,10 +9,8 @@ import uuid
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from kalibar.agencies.models import Agency
-from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, SharedObject
-from kalibar.errors import Conflict, Forbidden, Invalid
+from kalibar.errors import Invalid
 from kalibar.i18n import _
 from kalibar.ids import uuid7
 from kalibar.sharing.models import (
@@ -31,48 +31,6 @@ def group_ids_for(session: Session, agency_id: int, country: str) -> frozenset[i
         or_(SharingGroupMember.agency_id == agency_id, SharingGroupMember.country_code == country)
     )
     return frozenset(session.execute(stmt).scalars())
-
-
-def add_partnership(session: Session, *, actor: Actor, country: str, partner: str) -> None:
-    """Register a partner country in both directions."""
-    if not actor.is_admin:
-        raise Forbidden(_("Administrator role required."))
-    for a, b in ((country, partner), (partner, country)):
-        exists = session.execute(
-            select(CountryPartnership.id).where(
-                CountryPartnership.country_code == a, CountryPartnership.partner_code == b
-            )
-        ).scalar()
-        if not exists:
-            session.add(CountryPartnership(country_code=a, partner_code=b))
-    session.flush()
-
-
-def create_group(
-    session: Session,
-    *,
-    actor: Actor,
-    name: str,
-    description: str = "",
-    agency_codes: list[str] | None = None,
-    countries: list[str] | None = None,
-) -> SharingGroup:
-    if not actor.is_admin:
-        raise Forbidden(_("Administrator role required."))
-    if session.execute(select(SharingGroup.id).where(SharingGroup.name == name)).scalar():
-        raise Conflict(_("A sharing group with this name exists already."), [{"field": "name"}])
-    group = SharingGroup(name=name, description=description)
-    session.add(group)
-    session.flush()
-    for code in agency_codes or []:
-        agency = session.execute(select(Agency).where(Agency.code == code)).scalar_one_or_none()
-        if agency is None:
-            raise Invalid(_("Unknown agency code."), [{"field": "agency_codes", "value": code}])
-        session.add(SharingGroupMember(group_id=group.id, agency_id=agency.id))
-    for country in countries or []:
-        session.add(SharingGroupMember(group_id=group.id, country_code=country.upper()))
-    session.flush()
-    return group
 
 
 def shared_with_groups(session: Session, object_uuid: uuid.UUID) -> list[int]:
