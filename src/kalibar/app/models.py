@@ -5,6 +5,7 @@ from kalibar.audit import models as audit_models
 from kalibar.auth import models as auth_models
 from kalibar.db.base import Base
 from kalibar.matching import models as matching_models
+from kalibar.operations import models as operations_models
 from kalibar.programme import models as programme_models
 from kalibar.records import models as records_models
 from kalibar.reference import models as reference_models
@@ -24,6 +25,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "matching_models",
+    "operations_models",
     "programme_models",
     "records_models",
     "reference_models",
