@@ -21,12 +21,14 @@ from families import build, queries, run
 from misreadings import register
 from sklearn.linear_model import LogisticRegression
 
+from kalibar.app import assemble
 from kalibar.matching.calibration import FEATURES, features
 
 OUT = Path(__file__).resolve().parents[1] / "src/kalibar/matching/calibration.json"
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--records", type=int, default=200_000)
     ap.add_argument("--per-family", type=int, default=400)

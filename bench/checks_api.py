@@ -34,6 +34,7 @@ import httpx
 from sqlalchemy import insert
 
 from kalibar.agencies.service import sync_countries
+from kalibar.app import assemble
 from kalibar.auth import service as auth
 from kalibar.db.migrate import upgrade
 from kalibar.db.session import make_engine, unit_of_work
@@ -108,6 +109,7 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=1000)
@@ -149,7 +151,7 @@ def main() -> None:
     env = dict(os.environ, KALIBAR_DATA_DIR=str(data))
     env.pop("KALIBAR_DATABASE_URL", None)
     proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "kalibar.web.asgi:app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "kalibar.app.asgi:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         cwd=data, env=env,
     )  # fmt: skip

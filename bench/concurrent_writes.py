@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import write_load  # noqa: E402  (the shared driver lives beside the tests)
 
+from kalibar.app import assemble
 from kalibar.config import get_settings  # noqa: E402
 from kalibar.db.session import make_engine  # noqa: E402
 
@@ -86,6 +87,7 @@ def one_run(base_url: str, tokens: list[str], clients: int, seconds: float, engi
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--admin-url", default=os.environ.get("KALIBAR_TEST_DATABASE_URL"))

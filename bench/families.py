@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from misreadings import FAMILIES, applies, misread, register
 
+from kalibar.app import assemble
 from kalibar.matching import Candidate, MatchConfig, MatchEngine, Query
 from kalibar.reference.designations import catalogue_designations
 
@@ -165,6 +166,7 @@ def batch_run(engine: MatchEngine, records: list[Record], n: int, seed: int, wor
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--per-family", type=int, default=300)

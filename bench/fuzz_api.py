@@ -24,14 +24,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from fuzz_support import fuzz, known_ids, populate  # noqa: E402
 
+from kalibar.app import assemble
+from kalibar.app.seed import upgrade_and_seed  # noqa: E402
+from kalibar.app.web import create_app  # noqa: E402
 from kalibar.auth import service as auth  # noqa: E402
-from kalibar.db.seed import upgrade_and_seed  # noqa: E402
 from kalibar.db.session import make_engine, unit_of_work  # noqa: E402
 from kalibar.demo.service import load_demo  # noqa: E402
-from kalibar.web.app import create_app  # noqa: E402
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser()
     ap.add_argument("--examples", type=int, default=200)
     ap.add_argument("--user", default="admin")

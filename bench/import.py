@@ -46,6 +46,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from kalibar.agencies.service import sync_countries
+from kalibar.app import assemble
 from kalibar.auth.actor import Actor
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
@@ -321,6 +322,7 @@ def populated(tmp: Path, rows: int, register: int) -> None:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--register", type=int, help="Import into a register of this size.")

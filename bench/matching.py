@@ -21,11 +21,13 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from kalibar.app import assemble
 from kalibar.matching import MatchConfig, MatchEngine, Query, fold, prepare_prefixes
 from kalibar.matching.synthetic import MODEL_PREFIXES, corrupt, generate_records
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=2000, help="single queries timed")

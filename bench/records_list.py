@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from kalibar.app import assemble
 from kalibar.auth import service as auth
 from kalibar.db.migrate import upgrade
 from kalibar.db.session import make_engine, new_session, unit_of_work
@@ -41,6 +42,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)

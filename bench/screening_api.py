@@ -42,6 +42,7 @@ from sqlalchemy import select
 from targeting import diversify, risk_model, watchlist
 
 from kalibar.agencies.service import sync_countries
+from kalibar.app import assemble
 from kalibar.auth import service as auth
 from kalibar.auth.models import User
 from kalibar.db.migrate import upgrade
@@ -82,6 +83,7 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=1000)
     ap.add_argument("--watchlist", type=int, default=0, help="watchlist entries (0: none)")
@@ -148,7 +150,7 @@ def main() -> None:
         port = sock.getsockname()[1]
     env = dict(os.environ, KALIBAR_DATA_DIR=str(data), KALIBAR_DATABASE_URL=db_url)
     proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "kalibar.web.asgi:app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "kalibar.app.asgi:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         cwd=data, env=env,
     )  # fmt: skip

@@ -47,10 +47,11 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
+from kalibar.app import assemble
+from kalibar.app.seed import upgrade_and_seed
 from kalibar.auth import service as auth
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
-from kalibar.db.seed import upgrade_and_seed
 from kalibar.db.session import make_engine, new_session, unit_of_work
 from kalibar.demo.records import establish_demo_origins, load_demo_records
 from kalibar.demo.service import load_demo
@@ -280,6 +281,7 @@ def baseline(engine: Engine) -> Callable[[Session, int], object]:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seizures", type=int, default=50_000)
     parser.add_argument("--records", type=int, default=20_000)

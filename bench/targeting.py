@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from kalibar.app import assemble
 from kalibar.targeting.engine import active_rules, evaluate, evaluate_rows, group_rows
 from kalibar.targeting.features import prepare, read_frame
 from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy, assign, quota
@@ -202,6 +203,7 @@ def capacity_check(lanes: pl.DataFrame, policy: LanePolicy) -> str:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser()
     ap.add_argument("--declarations", type=int, default=1_000_000)
     ap.add_argument("--sample", type=int, default=20_000)

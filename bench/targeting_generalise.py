@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import traffic_independent  # noqa: E402
 
+from kalibar.app import assemble
 from kalibar.targeting import synthetic  # noqa: E402
 from kalibar.targeting.engine import evaluate  # noqa: E402
 from kalibar.targeting.features import consignee_features, consignee_key_expr, prepare  # noqa: E402
@@ -111,6 +112,7 @@ def reliability(scores: np.ndarray, y: np.ndarray, label: str) -> None:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser()
     ap.add_argument("--history", type=int, default=300_000)
     ap.add_argument("--independent", type=int, default=300_000)

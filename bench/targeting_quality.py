@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from kalibar.app import assemble
 from kalibar.targeting import synthetic
 from kalibar.targeting.engine import evaluate
 from kalibar.targeting.features import prepare
@@ -83,6 +84,7 @@ def run(n: int, seed: int, label: str) -> None:
 
 
 def main() -> None:
+    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser()
     ap.add_argument("--declarations", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=3)

@@ -18,13 +18,17 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from support import World
 
-from kalibar.db.seed import upgrade_and_seed
+from kalibar.app import assemble
+from kalibar.app.seed import upgrade_and_seed
 from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
 
 PG_ENV = "KALIBAR_TEST_DATABASE_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgres"]
+
+# Tests use the services directly, so they assemble the process as every entry point does.
+assemble()
 
 
 def _unavailable(reason: str) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
 from kalibar.db.session import new_session
-from kalibar.web.app import create_app
+from kalibar.app.web import create_app
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -32,7 +32,7 @@ import httpx
 from sqlalchemy import Engine, func, select
 
 from kalibar.auth import service as auth
-from kalibar.db.seed import upgrade_and_seed
+from kalibar.app.seed import upgrade_and_seed
 from kalibar.db.session import unit_of_work
 from kalibar.demo.service import load_demo
 from kalibar.records.models import FirearmRecord
@@ -116,7 +116,7 @@ def _kalibar_command() -> list[str]:
     script = shutil.which("kalibar", path=str(Path(sys.executable).parent))
     if script:
         return [script]
-    return [sys.executable, "-c", "from kalibar.cli import main; main()"]
+    return [sys.executable, "-c", "from kalibar.app.cli import main; main()"]
 
 
 def tail(path: Path, lines: int = 60) -> str:

@@ -26,7 +26,7 @@ import pytest
 from browser_support import LiveServer
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from kalibar.db.seed import upgrade_and_seed
+from kalibar.app.seed import upgrade_and_seed
 from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
 
@@ -89,7 +89,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             sys.executable,
             "-m",
             "uvicorn",
-            "kalibar.web.asgi:app",
+            "kalibar.app.asgi:app",
             "--host",
             "127.0.0.1",
             "--port",

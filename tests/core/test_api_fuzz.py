@@ -16,7 +16,7 @@ from support import World
 
 from kalibar.auth import service as auth
 from kalibar.db.session import unit_of_work
-from kalibar.web.app import create_app
+from kalibar.app.web import create_app
 
 EXAMPLES = int(os.environ.get("KALIBAR_FUZZ_EXAMPLES", "10"))
 

@@ -13,7 +13,7 @@ from kalibar.agencies.models import Agency
 from kalibar.audit.models import AuditEntry
 from kalibar.audit.service import verify_chain
 from kalibar.auth import service as auth
-from kalibar.cli import app as cli_app
+from kalibar.app.cli import app as cli_app
 from kalibar.db.session import unit_of_work
 
 

@@ -18,7 +18,7 @@ from kalibar.audit.keys import AuditKeyError, current_key
 from kalibar.audit.models import AuditEntry, AuditHead
 from kalibar.audit.service import log_event, verify_chain
 from kalibar.auth import service as auth
-from kalibar.cli import app as cli_app
+from kalibar.app.cli import app as cli_app
 from kalibar.config import get_settings
 from kalibar.db.session import new_session, unit_of_work
 
@@ -285,7 +285,7 @@ def test_upgrading_a_database_from_before_keys(
     assert current(world.engine) == "0012"
     with world.engine.begin() as conn:
         conn.execute(text("UPDATE api_tokens SET expires_at = NULL"))
-    monkeypatch.setattr("kalibar.db.cli.default_engine", lambda: world.engine)
+    monkeypatch.setattr("kalibar.app.db_cli.default_engine", lambda: world.engine)
     result = CliRunner().invoke(cli_app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "entries sealed" in result.output

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from kalibar.agencies import service as agencies
 from kalibar.auth.models import ApiToken, User
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from support import World, token_client
 
-from kalibar.web.app import create_app
+from kalibar.app.web import create_app
 
 API = "/api/v1"
 HUGE = 9_999_999_999_999_999_999  # past 64 bits

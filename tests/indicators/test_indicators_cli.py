@@ -12,7 +12,7 @@ from support import World
 from test_sdg_16_4_2 import build
 from typer.testing import CliRunner
 
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 
 

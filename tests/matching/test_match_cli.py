@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from kalibar.auth.models import User
 from kalibar.auth.service import actor_for  # noqa: I001
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 from kalibar.db.session import engine_for, unit_of_work
 from kalibar.matching import index_store

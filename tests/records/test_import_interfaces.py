@@ -153,7 +153,7 @@ def test_killed_import_leaves_nothing(world: World, tmp_path: Path) -> None:
     with unit_of_work(db) as s:
         assert s.execute(select(func.count()).select_from(FirearmRecord)).scalar_one() == 0
     verify = subprocess.run(
-        [sys.executable, "-c", "from kalibar.cli import app; app()", "audit", "verify"],
+        [sys.executable, "-c", "from kalibar.app.cli import app; app()", "audit", "verify"],
         env=env,
         capture_output=True,
         text=True,

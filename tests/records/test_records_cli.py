@@ -9,7 +9,7 @@ import pytest
 from support import World
 from typer.testing import CliRunner
 
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 
 

@@ -15,7 +15,7 @@ from support import World, client_for, login, token_client
 from test_import_export import export_text, records, run_import, write_csv
 from typer.testing import CliRunner
 
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 from kalibar.dates import DateError, parse_day
 from kalibar.errors import Invalid

@@ -25,7 +25,7 @@ import json, resource, sys
 from pathlib import Path
 from fastapi.testclient import TestClient
 from kalibar.db.session import make_engine
-from kalibar.web.app import create_app
+from kalibar.app.web import create_app
 
 url, token, *paths = sys.argv[1:]
 client = TestClient(create_app(make_engine(url)))

@@ -207,7 +207,7 @@ def test_cli_loads_demo_seizures_once(
     from sqlalchemy import Engine
     from typer.testing import CliRunner
 
-    from kalibar.cli import app
+    from kalibar.app.cli import app
     from kalibar.config import get_settings
 
     assert isinstance(engine, Engine)

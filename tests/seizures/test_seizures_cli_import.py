@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from support import World
 from typer.testing import CliRunner
 
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 from kalibar.matching import index_store
 from kalibar.seizures.models import CustodyEvent, Involvement, Seizure

@@ -11,7 +11,7 @@ from support import World
 from test_seizures_cli_import import _count, cli  # noqa: F401 - the fixture
 from typer.testing import CliRunner
 
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 from kalibar.seizures.models import Seizure
 

@@ -384,7 +384,7 @@ def _csv(path: Path, decls: list[DeclarationIn]) -> Path:
 def test_cli_import_screens_onto_the_worklist_or_says_it_did_not(
     world: World, cli: CliRunner, tmp_path: Path
 ) -> None:
-    from kalibar.cli import app
+    from kalibar.app.cli import app
     from kalibar.config import get_settings
 
     _activate(world)
@@ -430,7 +430,7 @@ def test_cli_import_screens_onto_the_worklist_or_says_it_did_not(
 
 
 def test_cli_sets_and_shows_capacity(world: World, cli: CliRunner, tmp_path: Path) -> None:
-    from kalibar.cli import app
+    from kalibar.app.cli import app
     from kalibar.config import get_settings
 
     code = actor_of(world, "admin").agency_code

@@ -75,7 +75,7 @@ def test_save_load_round_trip(tmp_path: Path, history: pl.DataFrame, trained: tu
 
 
 def test_cli_train_and_score(tmp_path: Path) -> None:
-    from kalibar.cli import app
+    from kalibar.app.cli import app
 
     hist = tmp_path / "history.csv"
     write_csv(generate(10_000, seed=2, illicit_scale=60.0), hist)

@@ -122,7 +122,7 @@ def test_editor_and_api_show_the_flags_before_activation(world: World) -> None:
 def test_cli_backtest_prints_the_flags(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from kalibar.cli import app
+    from kalibar.app.cli import app
 
     history = tmp_path / "history.csv"
     history.write_bytes(_file())

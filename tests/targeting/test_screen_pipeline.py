@@ -87,7 +87,7 @@ def test_cli_screen_with_agency_and_model(
 ) -> None:
     from typer.testing import CliRunner
 
-    from kalibar.cli import app
+    from kalibar.app.cli import app
 
     with world.session() as s:
         add_entry(s, actor=cli_actor(s, "BA-UIO"), kind="person", name="Đorđević Marko")

@@ -136,7 +136,7 @@ def test_cli_activates_a_model_trained_from_a_file(
 ) -> None:
     from typer.testing import CliRunner
 
-    from kalibar.cli import app
+    from kalibar.app.cli import app
     from kalibar.config import get_settings
 
     history = tmp_path / "history.csv"

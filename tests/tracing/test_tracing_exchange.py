@@ -16,7 +16,7 @@ from support import World
 from tracing_support import api, draft, seized_record, sent_trace
 from typer.testing import CliRunner
 
-from kalibar.cli import app
+from kalibar.app.cli import app
 from kalibar.config import get_settings
 from kalibar.records.models import FirearmRecord
 

@@ -1,5 +1,5 @@
-"""ASGI entry point for servers: ``uvicorn kalibar.web.asgi:app``."""
+"""ASGI entry point for servers: ``uvicorn kalibar.app.asgi:app``."""
 
-from kalibar.web.app import create_app
+from kalibar.app.web import create_app
 
 app = create_app()

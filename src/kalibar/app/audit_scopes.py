@@ -1,5 +1,5 @@
 """The composition root's part of the audit trail's need-to-know: each slice's rule for
-the parts it keeps, installed once by the app factory (``audit.scope``)."""
+the parts it keeps, installed once by :func:`kalibar.app.assemble` (``audit.scope``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``kalibar`` command. Each slice contributes its own sub-commands."""
+"""The ``kalibar`` command: each slice's sub-commands, assembled here."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import logging
 
 import typer
 
+from kalibar.app import assemble
+from kalibar.app.db_cli import app as db_app
+from kalibar.app.demo_cli import demo
 from kalibar.audit.cli import app as audit_app
 from kalibar.auth.cli import tokens, users
 from kalibar.config import get_settings
-from kalibar.db.cli import app as db_app
-from kalibar.demo.cli import demo
 from kalibar.indicators.cli import app as indicators_app
 from kalibar.matching import cli as matching_cli
 from kalibar.records.cli_crud import app as records_app
@@ -22,6 +23,14 @@ app = typer.Typer(
     help="Kalibar: detect, record, identify, match and trace illicit small arms.",
     no_args_is_help=True,
 )
+
+
+@app.callback()
+def _assemble() -> None:
+    """Every sub-command runs with the listeners and need-to-know rules installed."""
+    assemble()
+
+
 app.add_typer(db_app, name="db")
 app.add_typer(users, name="users")
 app.add_typer(tokens, name="tokens")
@@ -56,7 +65,7 @@ def serve(
     settings = get_settings()
     logging.basicConfig(level=logging.INFO)
     uvicorn.run(
-        "kalibar.web.asgi:app",
+        "kalibar.app.asgi:app",
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from kalibar.app import seed
 from kalibar.cli_support import console, handle_errors
-from kalibar.db import seed
 from kalibar.db.migrate import current
 from kalibar.db.session import default_engine, unit_of_work
 from kalibar.i18n import _

@@ -8,10 +8,10 @@ import time
 import typer
 from rich.table import Table
 
+from kalibar.app.db_cli import upgrade_and_seed
 from kalibar.cli_support import command_session, console, handle_errors, progress_bar
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
-from kalibar.db.cli import upgrade_and_seed
 from kalibar.db.session import refresh_statistics
 from kalibar.demo.records import establish_demo_origins, load_demo_records
 from kalibar.demo.service import load_demo

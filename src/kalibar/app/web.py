@@ -1,8 +1,7 @@
-"""The application factory: one place that assembles the slices."""
+"""The application factory: every slice's routers, label tables and middleware."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -12,8 +11,8 @@ from sqlalchemy import Engine
 from kalibar import __version__
 from kalibar.agencies import api as agencies_api
 from kalibar.agencies import views as agencies_views
+from kalibar.app import assemble, dashboard
 from kalibar.audit import api as audit_api
-from kalibar.audit import hooks as audit_hooks
 from kalibar.audit import views as audit_views
 from kalibar.auth import admin_views as users_views
 from kalibar.auth import api as auth_api
@@ -45,8 +44,7 @@ from kalibar.targeting import views as targeting_views
 from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
-from kalibar.web import busy, errors, home
-from kalibar.web import scopes as audit_scopes
+from kalibar.web import busy, errors, shell
 from kalibar.web.body_limit import BodyLimitMiddleware
 from kalibar.web.context import RequestContextMiddleware
 from kalibar.web.head import HeadAsGetMiddleware
@@ -54,7 +52,7 @@ from kalibar.web.openapi import API_ERROR_RESPONSES
 from kalibar.web.templating import env as template_env
 from kalibar.web.text_guard import reject_nul
 
-STATIC = Path(__file__).parent / "static"
+STATIC = shell.STATIC
 API_PREFIX = "/api/v1"
 
 API_ROUTERS: list[APIRouter] = [
@@ -75,7 +73,8 @@ API_ROUTERS: list[APIRouter] = [
     seizures_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
-    home.router,
+    shell.router,
+    dashboard.router,
     auth_views.router,
     agencies_views.router,
     users_views.router,
@@ -105,8 +104,7 @@ TEMPLATE_GLOBALS = [
 
 def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
     """Build the ASGI app on ``engine`` (default: the configured database)."""
-    audit_hooks.install()
-    audit_scopes.install()
+    assemble()
     app = FastAPI(
         title="Kalibar",
         version=__version__,

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import NO_VALUE
 
@@ -88,7 +88,7 @@ def _event(session: Session, obj: Any, action: str, changes: dict[str, Any]) -> 
     )
 
 
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     if session.info.get("audit_disabled"):
         return
     events: list[Event] = []
@@ -108,12 +108,3 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if isinstance(obj, Audited):
             events.append(_event(session, obj, "purge", {}))
     append(session, events)
-
-
-def install() -> None:
-    """Register the hook on every session (idempotent)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-
-
-install()

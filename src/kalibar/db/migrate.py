@@ -18,7 +18,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to ``revision`` and load reference data that must always exist."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
@@ -30,4 +30,5 @@ def current(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return "+".join(sorted(heads)) if heads else None

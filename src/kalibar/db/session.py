@@ -147,11 +147,20 @@ def default_engine() -> Engine:
     return engine_for(get_settings().resolved_database_url)
 
 
+_assembled = {"done": False}
+
+
+def mark_assembled() -> None:
+    """Called by the composition root once every ORM listener (audit included) is on."""
+    _assembled["done"] = True
+
+
 @lru_cache(maxsize=8)
 def _factory(engine: Engine) -> sessionmaker[Session]:
-    from kalibar.audit import hooks  # every session Kalibar makes is audited
-
-    hooks.install()
+    # Every session Kalibar makes is audited: refuse to make one in a process whose
+    # composition root has not installed the listeners (``kalibar.app.assemble``).
+    if not _assembled["done"]:
+        raise RuntimeError("kalibar.app.assemble() must run before the first session")
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 

@@ -20,7 +20,7 @@ own transaction (so the new rows are seen and a rolled-back import leaves nothin
    (:func:`kalibar.matching.hits.scan_created_since` → ``record_hits``: direction,
    existing pairs, explanation, notices), records in the order of their ids;
 4. after the commit the index is rebuilt once (``index_store.rebuild``, see
-   ``hits._after_commit``) instead of every process absorbing the import into its delta.
+   ``hits.after_commit``) instead of every process absorbing the import into its delta.
 
 The result equals the per-record path's, with one difference in the import's favour: the
 per-record path keeps the best 20 candidates of *any* status (itself included) and then

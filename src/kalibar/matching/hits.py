@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, false, func, inspect, or_, select
+from sqlalchemy import ColumnElement, false, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
@@ -274,7 +274,7 @@ def _relevant_change(obj: FirearmRecord) -> bool:
     return any(state.attrs[k].history.has_changes() for k in WATCHED)
 
 
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     if session.info.get("matching_disabled"):
         return
     changed = [o for o in session.new if isinstance(o, FirearmRecord)]
@@ -290,7 +290,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         detect_hits(session, changed)
 
 
-def _after_commit(session: Session) -> None:
+def after_commit(session: Session) -> None:
     since = session.info.pop(_SINCE, None)
     rebuild = session.info.pop(hit_scan.REBUILD, False)
     if since is None or (since > utcnow() - store.OVERLAP / 2 and not rebuild):
@@ -309,20 +309,11 @@ def _after_commit(session: Session) -> None:
             log.exception("could not rebuild the match index after a bulk write")
 
 
-def _after_rollback(session: Session) -> None:
+def after_rollback(session: Session) -> None:
     session.info.pop(_SINCE, None)
     session.info.pop(hit_scan.REBUILD, None)
 
 
-def install() -> None:
-    """Register the listeners on every session (idempotent); ahead of the audit hook."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush, insert=True)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
-
-
-install()
 
 
 # ------------------------------------------------------------------ the inbox

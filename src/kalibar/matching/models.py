@@ -103,6 +103,3 @@ class MatchJob(Timestamped, Base):
 
 #: Freshness of the match index: "records changed since T" is one range scan.
 Index("ix_firearm_records_updated_at", FirearmRecord.__table__.c.updated_at)
-
-# The hit listeners must be on wherever these tables are in use (imports, CLI, server).
-from kalibar.matching import hits as _hits  # noqa: E402,F401

@@ -6,7 +6,7 @@ previous event's digest and its own fields (canonical JSON), so editing or remov
 event in the database breaks every digest after it, and :func:`verify_custody` says
 where. (Removing the *last* event leaves the chain consistent; the audit trail still has
 its insert.) The ORM refuses to update or delete a :class:`CustodyEvent` at all
-(:func:`install`, registered at import).
+(:func:`before_flush` and :func:`do_orm_execute`, installed by ``kalibar.app.listeners``).
 
 Order rules: the first event is ``seized`` (and only the first); an event is not earlier
 than the previous one and not in the future; ``sealed`` needs a seal number;
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from kalibar.audit.chain import canonical_json
@@ -313,7 +313,7 @@ def _refuse() -> None:
     )
 
 
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+def before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in session.deleted:
         if isinstance(obj, CustodyEvent):
             _refuse()
@@ -322,22 +322,13 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             _refuse()
 
 
-def _do_orm_execute(state: ORMExecuteState) -> None:
+def do_orm_execute(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete):
         return
     if any(m.class_ is CustodyEvent for m in state.all_mappers):
         _refuse()
 
 
-def install() -> None:
-    """Register the append-only guard on every session (idempotent)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-    if not event.contains(Session, "do_orm_execute", _do_orm_execute):
-        event.listen(Session, "do_orm_execute", _do_orm_execute)
-
-
-install()
 
 __all__ = [
     "FINAL",
@@ -345,7 +336,8 @@ __all__ = [
     "append_event",
     "compute_digest",
     "custody_chain",
-    "install",
+    "before_flush",
+    "do_orm_execute",
     "may_append",
     "verify_custody",
 ]

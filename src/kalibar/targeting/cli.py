@@ -10,6 +10,8 @@ import typer
 from kalibar.cli_support import command_session, console, err_console, handle_errors
 from kalibar.errors import Invalid
 from kalibar.i18n import _, use_language
+from kalibar.targeting.cli_capacity import capacity_app
+from kalibar.targeting.cli_model import model_app
 from kalibar.targeting.rules import Rule
 
 if TYPE_CHECKING:
@@ -20,6 +22,8 @@ app = typer.Typer(
     help="Risk targeting of declarations: import, screen, back-test, generate.",
     no_args_is_help=True,
 )
+app.add_typer(model_app)  # train, score, models, activate, rollback, watchlist
+app.add_typer(capacity_app, name="capacity")
 
 
 def _invalid(file: str, exc: Invalid) -> None:
@@ -238,5 +242,3 @@ def generate_cmd(
         )
 
 
-from kalibar.targeting import cli_capacity as _cli_capacity  # noqa: E402,F401
-from kalibar.targeting import cli_model as _cli_model  # noqa: E402,F401

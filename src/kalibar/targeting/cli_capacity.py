@@ -12,13 +12,11 @@ import typer
 from kalibar.cli_support import command_session, console, err_console, handle_errors
 from kalibar.errors import Invalid
 from kalibar.i18n import _, use_language
-from kalibar.targeting.cli import app
 
 capacity_app = typer.Typer(
     help="Inspection capacity: the share of declarations red, yellow and blue may take.",
     no_args_is_help=True,
 )
-app.add_typer(capacity_app, name="capacity")
 
 
 def _show(agency: str) -> None:

@@ -14,13 +14,15 @@ import typer
 from kalibar.cli_support import command_session, console, err_console, handle_errors
 from kalibar.errors import Invalid
 from kalibar.i18n import _, use_language
-from kalibar.targeting.cli import app
 
 watchlist_app = typer.Typer(
     help="Watchlists of persons, companies, addresses, phones and vehicle plates.",
     no_args_is_help=True,
 )
-app.add_typer(watchlist_app, name="watchlist")
+
+#: Training, scoring and model versions; merged into ``kalibar targeting`` by its cli.
+model_app = typer.Typer()
+model_app.add_typer(watchlist_app, name="watchlist")
 
 
 @watchlist_app.command("add")
@@ -99,7 +101,7 @@ def watchlist_list(
     console.print(table)
 
 
-@app.command("train")
+@model_app.command("train")
 @handle_errors
 def train_cmd(
     file: Path = typer.Argument(
@@ -160,7 +162,7 @@ def train_cmd(
     )
 
 
-@app.command("score")
+@model_app.command("score")
 @handle_errors
 def score_cmd(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Declarations file."),
@@ -185,7 +187,7 @@ def score_cmd(
     )
 
 
-@app.command("models")
+@model_app.command("models")
 @handle_errors
 def models_cmd(model_dir: Path = typer.Option(None, help="Folder of model versions.")) -> None:
     """Stored model versions with their held-out metrics."""
@@ -242,7 +244,7 @@ def _print_comparison(comparison: dict) -> None:
     console.print(table)
 
 
-@app.command("activate")
+@model_app.command("activate")
 @handle_errors
 def activate_cmd(
     version: str = typer.Argument(..., help="Model version to screen with."),
@@ -262,7 +264,7 @@ def activate_cmd(
     console.print(_("model %(version)s screens from now on") % {"version": version})
 
 
-@app.command("rollback")
+@model_app.command("rollback")
 @handle_errors
 def rollback_cmd(
     note: str = typer.Option(..., help="Why (kept in the audit trail)."),

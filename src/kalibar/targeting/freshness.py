@@ -18,7 +18,6 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 #: Seconds a cache entry is trusted without asking the database.
@@ -37,7 +36,6 @@ _TABLES = frozenset(
 )
 _state = {"generation": 0}
 _lock = threading.Lock()
-_installed = False
 
 
 def generation() -> int:
@@ -59,31 +57,17 @@ def bump() -> None:
         _state["generation"] += 1
 
 
-def _after_flush(session: Session, _ctx: Any) -> None:
+def after_flush(session: Session, _ctx: Any) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if getattr(obj, "__tablename__", None) in _TABLES:
             session.info["kalibar_targeting_changed"] = True
             return
 
 
-def _after_commit(session: Session) -> None:
+def after_commit(session: Session) -> None:
     if session.info.pop("kalibar_targeting_changed", False):
         bump()
 
 
-def _after_rollback(session: Session) -> None:
+def after_rollback(session: Session) -> None:
     session.info.pop("kalibar_targeting_changed", None)
-
-
-def install() -> None:
-    """Listen to every session (once per process)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
-
-
-install()

@@ -1,0 +1,20 @@
+"""The composition root: the only package that knows every slice.
+
+It assembles the web app (:mod:`kalibar.app.web`), the ``kalibar`` command
+(:mod:`kalibar.app.cli`), the model registry (:mod:`kalibar.app.models`), the reference
+seeding (:mod:`kalibar.app.seed`) and the dashboard (:mod:`kalibar.app.dashboard`). Nothing
+is installed when it is imported; every entry point calls :func:`assemble` (the app
+factory and the command do it themselves).
+"""
+
+from __future__ import annotations
+
+
+def assemble() -> None:
+    """Install the ORM listeners and the audit trail's need-to-know rules (idempotent)."""
+    from kalibar.app import audit_scopes, listeners
+    from kalibar.db.session import mark_assembled
+
+    listeners.install()
+    audit_scopes.install()
+    mark_assembled()
