@@ -1,0 +1,74 @@
+"""SDG 16.4.2 by period (a year and its halves) with the fields UNODC asks for.
+
+UNODC collects the indicator through the IAFQ: the arms seized, found and surrendered
+(each apart and together), the antiques left out (made before 1900), those whose illicit
+origin or context was established — by tracing, or otherwise by a competent authority —
+and the share. The counting rules are those of :mod:`kalibar.indicators.sdg` (same
+statuses, event date in the period, antiques apart, unknown year counted), over the
+report's scope (:mod:`kalibar.reports.scope`); the figures equal that page's for the same
+period, which a test checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kalibar.indicators.sdg import ANTIQUE_BEFORE, ratio
+from kalibar.records.models import FirearmRecord
+from kalibar.reports import iafq
+from kalibar.reports.periods import Period
+from kalibar.reports.scope import Scope
+
+FIELDS = (
+    "seized",
+    "found",
+    "surrendered",
+    "denominator",
+    "excluded_antiques",
+    "established_by_tracing",
+    "established_otherwise",
+    "numerator",
+)
+
+
+@dataclass
+class SdgPeriod:
+    period: Period
+    figures: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio(self.figures["numerator"], self.figures["denominator"])
+
+    @property
+    def percent(self) -> str:
+        value = self.ratio
+        return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def compute_period(session: Session, *, scope: Scope, period: Period) -> SdgPeriod:
+    r = FirearmRecord
+    cols = (r.status, r.origin_established, r.origin_source, r.year_of_manufacture)
+    stmt = select(*cols, func.count()).where(*iafq.arms_filter(scope, period)).group_by(*cols)
+    result = SdgPeriod(period)
+    f = result.figures
+    for status, established, source, year, n in session.execute(stmt):
+        count = int(n)
+        if year is not None and year < ANTIQUE_BEFORE:
+            f["excluded_antiques"] += count
+            continue
+        f[status] += count
+        f["denominator"] += count
+        if established:
+            f["numerator"] += count
+            f["established_by_tracing" if source == "tracing" else "established_otherwise"] += count
+    return result
+
+
+def by_period(session: Session, *, scope: Scope, year: int) -> list[SdgPeriod]:
+    """The year and its two halves, side by side."""
+    whole = Period(year)
+    return [compute_period(session, scope=scope, period=p) for p in (whole, *whole.halves())]
