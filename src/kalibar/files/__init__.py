@@ -23,6 +23,15 @@ from kalibar.files.tables import (
     problem_of,
     trim_header,
 )
+from kalibar.files.tabular import (
+    HeaderCheck,
+    RowError,
+    header_detail,
+    header_problems,
+    open_checked,
+    refuse_header,
+    utf8_csv_header,
+)
 from kalibar.files.uploads import check_size, read_limited, safe_filename, save_upload, too_large
 from kalibar.files.xlsx import check_xlsx
 
@@ -30,7 +39,9 @@ __all__ = [
     "ENCODINGS",
     "ErrorList",
     "FileLimits",
+    "HeaderCheck",
     "Row",
+    "RowError",
     "Table",
     "cell_text",
     "check_encoding",
@@ -41,18 +52,23 @@ __all__ = [
     "file_limits",
     "guard",
     "guess_single_byte",
+    "header_detail",
+    "header_problems",
     "human_size",
     "listed_details",
     "load_json",
     "more_errors",
+    "open_checked",
     "open_table",
     "problem",
     "problem_of",
     "read_limited",
+    "refuse_header",
     "safe_filename",
     "save_upload",
     "too_large",
     "trim_header",
     "unguard",
+    "utf8_csv_header",
     "writer",
 ]

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kalibar.errors import Invalid
-from kalibar.files import ErrorList, FileLimits, Table, file_limits, listed_details, open_table
-from kalibar.i18n import _
+from kalibar.files import FileLimits, Table, open_checked
+from kalibar.files import header_problems as columns_problems
 from kalibar.records.fields import COLUMNS, REQUIRED
 
 Source = Table
@@ -20,33 +19,7 @@ Source = Table
 
 def header_problems(header: list[str]) -> list[dict[str, Any]]:
     """Unknown, duplicated or missing required columns, each as an error detail."""
-    problems: list[dict[str, Any]] = []
-    known = set(COLUMNS)
-    seen: set[str] = set()
-    for name in header:
-        if name not in known:
-            problems.append(_detail(1, name, name, _("unknown column")))
-        elif name in seen:
-            problems.append(_detail(1, name, name, _("column appears twice")))
-        seen.add(name)
-    for name in sorted(REQUIRED - seen):
-        problems.append(_detail(1, name, "", _("required column is missing")))
-    return problems
-
-
-def _detail(row: int, column: str, value: str, reason: str) -> dict[str, Any]:
-    return {"row": row, "column": column, "value": value[:100], "reason": reason}
-
-
-def refuse_header(name: str, problems: list[dict[str, Any]], limits: FileLimits) -> None:
-    """``Invalid`` listing the header's problems (at most the listed-errors limit)."""
-    if problems:
-        listed: ErrorList[dict[str, Any]] = ErrorList(limits.listed_errors)
-        listed.extend(problems)
-        raise Invalid(
-            _("%(file)s: the header row is not valid.") % {"file": name},
-            listed_details(listed, listed.omitted),
-        )
+    return columns_problems(header, COLUMNS, REQUIRED)
 
 
 def open_source(
@@ -57,8 +30,4 @@ def open_source(
     limits: FileLimits | None = None,
 ) -> Source:
     """Inspect ``path`` (named ``filename`` to people) and check its header."""
-    lim = limits or file_limits()
-    name = filename or path.name
-    source = open_table(path, name=name, encoding=encoding, limits=lim)
-    refuse_header(name, header_problems(source.header), lim)
-    return source
+    return open_checked(path, header_problems, filename=filename, encoding=encoding, limits=limits)

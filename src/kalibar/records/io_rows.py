@@ -26,7 +26,7 @@ from sqlalchemy import Dialect
 
 from kalibar.db.base import Distribution
 from kalibar.errors import Invalid, KalibarError
-from kalibar.files import problem_of
+from kalibar.files import RowError, problem_of
 from kalibar.i18n import _
 from kalibar.ids import uuid7
 from kalibar.records import service
@@ -43,17 +43,6 @@ _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 #: A good row: (row number, record UUID as text, owner agency code, driver values without
 #: the reference, the raw row when it names a record_id — it may update a record — or None).
 Good = tuple[int, str, str, tuple[Any, ...], dict[str, str] | None]
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
 
 
 @dataclass

@@ -11,8 +11,6 @@ itself, and padded with spaces so a keyword matches at the start of a word.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,10 +20,13 @@ from typing import Any
 import polars as pl
 import yaml
 
+from kalibar import files
+from kalibar.errors import Invalid, TooLarge
 from kalibar.i18n import _
 from kalibar.reference.catalogue import active_catalogue
 from kalibar.reference.script import search_key
 from kalibar.targeting.fields import COLUMNS, HISTORY_COLUMNS
+from kalibar.targeting.io_import import header_problems, open_declarations
 
 DATA = Path(__file__).parent / "data"
 
@@ -389,8 +390,6 @@ def _starts_any(col: str, prefixes: tuple[str, ...]) -> pl.Expr:
 
 def read_frame(path: Path, *, encoding: str | None = None) -> pl.DataFrame:
     """A declarations or history file as text columns (CSV in any regional encoding, JSON)."""
-    from kalibar.targeting.io_import import open_declarations
-
     fast = _read_utf8_csv(path, encoding)
     if fast is not None:
         return _within_limits(fast, path.name)
@@ -418,31 +417,11 @@ def _read_utf8_csv(path: Path, encoding: str | None) -> pl.DataFrame | None:
     validates the UTF-8 as it reads. A file that is not UTF-8 fails that and is read again
     by the general path (which picks cp1250/cp1251), as is anything not plainly CSV.
     """
-    from kalibar.errors import Invalid
-    from kalibar.files import check_encoding, delimiter_of, tables, trim_header
-    from kalibar.targeting.io_import import header_problems
-
-    if check_encoding(encoding) is not None and codecs.lookup(encoding or "").name not in (
-        "utf-8",
-        "utf-8-sig",
-    ):
+    found = files.utf8_csv_header(path, encoding)
+    if found is None:
         return None
-    if path.suffix.lower() in (".json", ".xlsx"):
-        return None
-    with path.open("rb") as fh:
-        first = fh.read(tables.SAMPLE)
-    if first.startswith(b"PK\x03\x04") or first.lstrip()[:1] == b"[":
-        return None
-    try:
-        text = codecs.getincrementaldecoder("utf-8")().decode(first, final=False)
-    except UnicodeDecodeError:
-        return None
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    delimiter = delimiter_of(first_line)
-    header = trim_header(next(csv.reader([first_line], delimiter=delimiter), []))
-    problems = header_problems(header)
-    if problems:
-        raise Invalid(_("%(file)s: the header row is not valid.") % {"file": path.name}, problems)
+    delimiter, header = found
+    files.refuse_header(path.name, header_problems(header), files.file_limits())
     try:
         frame = pl.read_csv(
             path, separator=delimiter, infer_schema=False, truncate_ragged_lines=False
@@ -458,10 +437,7 @@ def _within_limits(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     Polars reads CSV whole, so rows, columns and cell lengths are checked on what it read
     (the table reader checks them row by row for imports).
     """
-    from kalibar.errors import Invalid, TooLarge
-    from kalibar.files import file_limits
-
-    lim = file_limits()
+    lim = files.file_limits()  # looked up when called (tests narrow the limits)
     if frame.height > lim.rows:
         raise TooLarge(
             _("%(file)s has more than %(n)d rows.") % {"file": name, "n": lim.rows},

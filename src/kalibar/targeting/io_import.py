@@ -26,14 +26,16 @@ from kalibar.errors import Forbidden, Invalid
 from kalibar.files import (
     ErrorList,
     FileLimits,
+    RowError,
     Table,
     file_limits,
+    header_detail,
     listed_details,
-    open_table,
+    open_checked,
     problem_of,
 )
+from kalibar.files import header_problems as columns_problems
 from kalibar.i18n import _, ngettext
-from kalibar.records.io_rows import RowError
 from kalibar.targeting.fields import (
     HISTORY_COLUMNS,
     OPTIONAL_HISTORY_COLUMNS,
@@ -71,43 +73,19 @@ class ImportReport:
 
 def header_problems(header: list[str]) -> list[dict[str, Any]]:
     """Unknown, duplicated or missing columns of a declarations or history file."""
-    problems: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for name in header:
-        if name not in HISTORY_COLUMNS and name not in OPTIONAL_HISTORY_COLUMNS:
-            problems.append(_err(1, name, name, _("unknown column")))
-        elif name in seen:
-            problems.append(_err(1, name, name, _("column appears twice")))
-        seen.add(name)
-    for name in sorted(REQUIRED - seen):
-        problems.append(_err(1, name, "", _("required column is missing")))
-    if ("inspected" in seen) != ("outcome" in seen):
+    problems = columns_problems(header, (*HISTORY_COLUMNS, *OPTIONAL_HISTORY_COLUMNS), REQUIRED)
+    if ("inspected" in header) != ("outcome" in header):
         problems.append(
-            _err(1, "inspected", "", _("a history file has both 'inspected' and 'outcome'"))
+            header_detail("inspected", "", _("a history file has both 'inspected' and 'outcome'"))
         )
     return problems
-
-
-def _err(row: int, column: str, value: str, reason: str) -> dict[str, Any]:
-    return {"row": row, "column": column, "value": value, "reason": reason}
 
 
 def open_declarations(
     path: Path, *, filename: str = "", encoding: str | None = None, limits: FileLimits | None = None
 ) -> Table:
     """Inspect ``path`` with the shared table reader and check the header for declarations."""
-    lim = limits or file_limits()
-    name = filename or path.name
-    source = open_table(path, name=name, encoding=encoding, limits=lim)
-    problems = header_problems(source.header)
-    if problems:
-        listed: ErrorList[dict[str, Any]] = ErrorList(lim.listed_errors)
-        listed.extend(problems)
-        raise Invalid(
-            _("%(file)s: the header row is not valid.") % {"file": name},
-            listed_details(listed, listed.omitted),
-        )
-    return source
+    return open_checked(path, header_problems, filename=filename, encoding=encoding, limits=limits)
 
 
 def import_declarations(
