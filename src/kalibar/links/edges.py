@@ -1,0 +1,170 @@
+"""The edges of the link chart, read from the links the other slices already keep.
+
+No edge is copied into a table of its own: an involvement (entity ↔ seizure, with its
+role), a seized firearm (seizure ↔ record), the declaration a seizure came from, a hit
+(hit ↔ its two records), a confirmed record link (record ↔ record) and a trace request
+(trace ↔ its record) are read where they live, through their indexed columns, one query
+per link table and frontier chunk. Whether an edge may be drawn is decided by its two
+ends (both visible), never here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from kalibar.links.nodes import Ref, chunks
+from kalibar.matching.models import Hit, RecordLink
+from kalibar.seizures.models import Involvement, SeizedItem, Seizure
+from kalibar.tracing.models import TraceRequest
+
+
+@dataclass(frozen=True)
+class Link:
+    """One edge as stored: two ends and what joins them (a role, ``item``, ``hit`` …)."""
+
+    a: Ref
+    b: Ref
+    label: str
+
+    def other(self, ref: Ref) -> Ref:
+        return self.b if self.a == ref else self.a
+
+
+#: (one end, the other end, what joins them), as a link table stores them.
+Pairs = Select[Any, Any, Any]
+Reader = Callable[[list[uuid.UUID]], Pairs]
+
+
+def _involvements_of_entities(ids: list[uuid.UUID]) -> Pairs:
+    i = Involvement
+    return select(i.entity_id, i.seizure_id, i.role).where(i.entity_id.in_(ids))
+
+
+def _involvements_of_seizures(ids: list[uuid.UUID]) -> Pairs:
+    i = Involvement
+    return select(i.entity_id, i.seizure_id, i.role).where(i.seizure_id.in_(ids))
+
+
+def _items_of_seizures(ids: list[uuid.UUID]) -> Pairs:
+    t = SeizedItem
+    return select(t.record_id, t.seizure_id, t.kind).where(
+        t.seizure_id.in_(ids), t.record_id.is_not(None), t.deleted_at.is_(None)
+    )
+
+
+def _items_of_records(ids: list[uuid.UUID]) -> Pairs:
+    t = SeizedItem
+    return select(t.record_id, t.seizure_id, t.kind).where(
+        t.record_id.in_(ids), t.deleted_at.is_(None)
+    )
+
+
+def _declaration_of_seizures(ids: list[uuid.UUID]) -> Pairs:
+    s = Seizure
+    return select(s.declaration_uuid, s.uuid, s.context).where(
+        s.uuid.in_(ids), s.declaration_uuid.is_not(None)
+    )
+
+
+def _seizures_of_declarations(ids: list[uuid.UUID]) -> Pairs:
+    s = Seizure
+    return select(s.declaration_uuid, s.uuid, s.context).where(s.declaration_uuid.in_(ids))
+
+
+def _hits_as_query(ids: list[uuid.UUID]) -> Pairs:
+    return select(Hit.query_record_id, Hit.uuid, Hit.status).where(Hit.query_record_id.in_(ids))
+
+
+def _hits_as_matched(ids: list[uuid.UUID]) -> Pairs:
+    h = Hit
+    return select(h.matched_record_id, h.uuid, h.status).where(h.matched_record_id.in_(ids))
+
+
+def _hit_query_records(ids: list[uuid.UUID]) -> Pairs:
+    return select(Hit.query_record_id, Hit.uuid, Hit.status).where(Hit.uuid.in_(ids))
+
+
+def _hit_matched_records(ids: list[uuid.UUID]) -> Pairs:
+    return select(Hit.matched_record_id, Hit.uuid, Hit.status).where(Hit.uuid.in_(ids))
+
+
+def _links_a(ids: list[uuid.UUID]) -> Pairs:
+    r = RecordLink
+    return select(r.record_a, r.record_b, r.kind).where(r.record_a.in_(ids))
+
+
+def _links_b(ids: list[uuid.UUID]) -> Pairs:
+    r = RecordLink
+    return select(r.record_a, r.record_b, r.kind).where(r.record_b.in_(ids))
+
+
+def _traces_of_records(ids: list[uuid.UUID]) -> Pairs:
+    t = TraceRequest
+    return select(t.record_id, t.uuid, t.status).where(t.record_id.in_(ids))
+
+
+def _records_of_traces(ids: list[uuid.UUID]) -> Pairs:
+    t = TraceRequest
+    return select(t.record_id, t.uuid, t.status).where(t.uuid.in_(ids), t.record_id.is_not(None))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One way out of a kind of node: the query, and the tables of its two columns."""
+
+    reader: Reader
+    a: str
+    b: str
+    #: The edge's label: the stored column (a role) or a fixed word.
+    fixed: str = ""
+
+
+#: For each kind of node, the link tables that lead out of it.
+SOURCES: dict[str, tuple[Source, ...]] = {
+    "entity": (Source(_involvements_of_entities, "entity", "seizure"),),
+    "seizure": (
+        Source(_involvements_of_seizures, "entity", "seizure"),
+        Source(_items_of_seizures, "record", "seizure", "item"),
+        Source(_declaration_of_seizures, "declaration", "seizure", "declaration"),
+    ),
+    "declaration": (Source(_seizures_of_declarations, "declaration", "seizure", "declaration"),),
+    "record": (
+        Source(_items_of_records, "record", "seizure", "item"),
+        Source(_hits_as_query, "record", "hit", "query"),
+        Source(_hits_as_matched, "record", "hit", "matched"),
+        Source(_links_a, "record", "record"),
+        Source(_links_b, "record", "record"),
+        Source(_traces_of_records, "record", "trace", "trace"),
+    ),
+    "hit": (
+        Source(_hit_query_records, "record", "hit", "query"),
+        Source(_hit_matched_records, "record", "hit", "matched"),
+    ),
+    "trace": (Source(_records_of_traces, "record", "trace", "trace"),),
+}
+
+
+def links_of(session: Session, refs: Iterable[Ref]) -> list[Link]:
+    """Every stored link that touches one of ``refs`` (both directions, deduplicated)."""
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for table, ident in set(refs):
+        by_table.setdefault(table, []).append(ident)
+    found: set[Link] = set()
+    for table, ids in by_table.items():
+        ordered: Sequence[uuid.UUID] = sorted(ids)
+        for source in SOURCES[table]:
+            for part in chunks(ordered):
+                for x, y, word in session.execute(source.reader(part)):
+                    if x is None or y is None:
+                        continue
+                    a, b = (source.a, x), (source.b, y)
+                    if b < a:
+                        a, b = b, a
+                    found.add(Link(a, b, source.fixed or str(word or "")))
+    return sorted(found, key=lambda link: (link.a, link.b, link.label))
