@@ -4,6 +4,7 @@ from kalibar.agencies import models as agencies_models
 from kalibar.audit import models as audit_models
 from kalibar.auth import models as auth_models
 from kalibar.db.base import Base
+from kalibar.links import models as links_models
 from kalibar.matching import models as matching_models
 from kalibar.operations import models as operations_models
 from kalibar.programme import models as programme_models
@@ -24,6 +25,7 @@ __all__ = [
     "agencies_models",
     "audit_models",
     "auth_models",
+    "links_models",
     "matching_models",
     "operations_models",
     "programme_models",

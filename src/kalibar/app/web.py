@@ -20,6 +20,8 @@ from kalibar.auth import views as auth_views
 from kalibar.db.session import default_engine
 from kalibar.indicators import api as indicators_api
 from kalibar.indicators import views as indicators_views
+from kalibar.links import api as links_api
+from kalibar.links import views as links_views
 from kalibar.matching import api as matching_api
 from kalibar.matching import views as matching_views
 from kalibar.records import api as records_api
@@ -71,6 +73,7 @@ API_ROUTERS: list[APIRouter] = [
     seizures_api_files.router,  # before seizures_api: fixed paths are not seizure ids
     seizures_api_items.router,
     seizures_api.router,
+    links_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     shell.router,
@@ -91,6 +94,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     targeting_capacity_web.page_router,
     targeting_model_web.page_router,
     targeting_views.router,
+    links_views.router,
 ]
 #: Label tables the slices contribute to every template.
 TEMPLATE_GLOBALS = [
