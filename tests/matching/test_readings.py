@@ -207,3 +207,53 @@ def test_neighbour_codes_are_the_one_edit_neighbours(s: str) -> None:
     got = {"".join(map(chr, row.tolist())) for g in codes for row in g}
     assert got == neighbours(s, alphabet) - {""}
     assert all(OSA.distance(s, n) <= 1 for n in got)
+
+
+def test_unreadable_marks_are_filled_and_leave_the_budget() -> None:
+    """A ``?`` no longer spends the edit budget (a four-character serial has none), and a
+    ``*`` hiding two characters of a seven-character serial is found; the candidate says
+    it was read with the mark filled, and costs what the mark costs."""
+    engine = _engine([("a", "3696"), ("b", "P15440D"), ("c", "125456"), ("d", "9999")])
+    top = _top(engine, "36?6")
+    assert (top.key, top.reading, top.cost) == ("a", "filled", 1.0)
+    top = _top(engine, "P*440D")
+    assert (top.key, top.reading) == ("b", "filled")
+    top = _top(engine, "12?457")  # the ? and one real error in six characters
+    assert (top.key, top.reading, top.edits) == ("c", "filled", 1)
+    # where the mark as typed is enough, the typed reading is kept (same cost)
+    top = _top(engine, "12?456")
+    assert (top.key, top.reading, top.cost) == ("c", "visual", 1.0)
+
+
+star_queries = st.tuples(st.integers(0, 10**6), st.sampled_from(["?", "*", "??", "?*"]),
+                         st.integers(0, 20), st.integers(0, 2))  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(recs=records, picks=st.lists(star_queries, min_size=1, max_size=4),
+       seed=st.integers(0, 2**32), make=makes, scan=st.booleans())  # fmt: skip
+def test_index_equals_exhaustive_with_filled_marks(recs, picks, seed, make, scan) -> None:
+    rows = [(f"r{i:03d}", s, m) for i, (s, m) in enumerate(recs) if s.strip("?")]
+    if not rows:
+        return
+    engine = _engine(rows, designations=DESIGNATIONS)
+    if not scan:
+        engine.blocks.scan_max = 0
+    rng = random.Random(seed)
+    queries = []
+    for p, marks, at, cover in picks:
+        s = rows[p % len(rows)][1]
+        i = at % (len(s) + 1)
+        q = s[:i] + marks[0] + s[i + cover :]
+        if len(marks) > 1:
+            j = rng.randrange(len(q) + 1)
+            q = q[:j] + marks[1] + q[j + 1 :]
+        queries.append(q)
+    for q in queries:
+        for widen in (True, False):
+            got = engine.query(q, make=make, limit=50, widen=widen)
+            want = engine.exhaustive_query(q, make=make, limit=50, widen=widen)
+            assert _summary(got) == _summary(want), (q, widen, rows, make, scan)
+    batch = engine.query_batch([Query(q, make=make) for q in queries], limit=50)
+    want = [engine.exhaustive_query(q, make=make, limit=50, widen=False) for q in queries]
+    assert [_summary(b) for b in batch] == [_summary(w) for w in want]

@@ -415,8 +415,12 @@ class MatchEngine:
         ctxs: Sequence[tuple[object, ...]],
         limit: int,
     ) -> list[Candidate]:
-        rows: list[tuple[tuple[float, int, str], Candidate]] = [
-            ((-c.score, round(c.cost * UNIT), c.key), c) for c in found
+        # A record found by the index and by the block (or the delta) keeps the reading
+        # the exhaustive scan would: best (-score, units), then the first reading.
+        slot = {id(ctx): j for j, ctx in enumerate(ctxs)}
+        rows: list[tuple[tuple[float, int, str, int], Candidate]] = [
+            ((-c.score, round(c.cost * UNIT), c.key, slot[id(c.__dict__["_ctx"][0])]), c)
+            for c in found
         ]
         for rk, key, o, f, attrs, u, d, j in extra:
             values: dict[str, object] = {
@@ -427,7 +431,7 @@ class MatchEngine:
             }  # fmt: skip
             if attrs is not None:
                 values["attributes"] = attrs
-            rows.append((rk, _lazy(values)))
+            rows.append(((*rk, j), _lazy(values)))
         rows.sort(key=lambda t: t[0])
         out: list[Candidate] = []
         seen: set[str] = set()

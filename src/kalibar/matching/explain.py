@@ -122,6 +122,10 @@ READING_LABELS = {
     "phonetic": N_("serial read as a transliteration of Cyrillic (e.g. Р→R, Ч→C, ZH→Ž)"),
     "digraphs": N_("serial read with transliteration digraphs (e.g. Ж→ZH, Č→CH, Х→KH)"),
     "as_cyrillic": N_("Latin letters read as Cyrillic look-alikes and transliterated (P→Р→R)"),
+    "filled": N_(
+        "an unreadable mark (? or *) tried as each letter and digit, leaving the edits for "
+        "real errors"
+    ),
     "as_lookalike": N_(
         "transliterated letters read as the Latin look-alikes of the Cyrillic (R→Р→P)"
     ),

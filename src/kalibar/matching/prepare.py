@@ -94,7 +94,53 @@ def prepare(
                 costs.set_aside_units if aside else 0
             )
             readings.append(Reading(name, folded, skel, k, max(k, wide), pen, aside))
+    if readings and readings[0].name == "visual" and not readings[0].set_aside:
+        unk, star = costs.scaled[3], costs.scaled[4]
+        for folded, unknown, covered in _fills(readings[0].folded):
+            if folded in seen:
+                continue
+            seen.add(folded)
+            skel = to_skeleton(folded)
+            k = config.budget.for_length(len(skel))
+            pen = unknown * unk + covered * star
+            readings.append(Reading("filled", folded, skel, k, k, pen))
     return Prepared(serial, prefixes, attrs, readings, widened)
+
+
+#: What an unreadable character is tried as (the record fold's alphabet: digits and
+#: Latin capitals; Cyrillic is transliterated and diacritics dropped on the record side).
+FILL = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: Serials with more unreadable marks than this are not filled (the readings multiply).
+FILL_MAX = 2
+
+
+@lru_cache(maxsize=1 << 12)
+def _fills(folded: str) -> tuple[tuple[str, int, int], ...]:
+    """Readings of a serial with unreadable marks, one mark filled at a time:
+    ``(folded, typed ? filled, characters under a * filled)``.
+
+    An unreadable ``?`` spends an edit of the budget, so "36?6" (four characters: no
+    edit) or "12?45X" with one more real error is out of reach; a ``*`` hiding two
+    characters of a seven-character serial needs two edits where the budget allows one.
+    Each ``?`` is tried as every character of :data:`FILL` (the filled reading costs
+    what the ``?`` costs, :attr:`Costs.unknown`, and leaves the budget for real
+    errors); a ``*`` as one character, or as one character and one ``?`` either way
+    round (the filled character costs :attr:`Costs.star_char`, the ``?`` what a typed
+    one costs). Each filled text is an
+    ordinary reading, so the index and the exhaustive scan still agree."""
+    marks = [i for i, ch in enumerate(folded) if ch in "?*"]
+    if not marks or len(marks) > FILL_MAX:
+        return ()
+    out: list[tuple[str, int, int]] = []
+    for i in marks:
+        head, tail = folded[:i], folded[i + 1 :]
+        if folded[i] == "?":
+            out.extend((head + c + tail, 1, 0) for c in FILL)
+        else:
+            out.extend((head + c + tail, 0, 1) for c in FILL)
+            out.extend((head + c + "?" + tail, 0, 1) for c in FILL)
+            out.extend((head + "?" + c + tail, 0, 1) for c in FILL)
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 16)
