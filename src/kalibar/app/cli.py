@@ -14,8 +14,10 @@ from kalibar.auth.cli import tokens, users
 from kalibar.config import get_settings
 from kalibar.indicators.cli import app as indicators_app
 from kalibar.matching import cli as matching_cli
+from kalibar.operations.cli import app as operations_app
 from kalibar.records.cli_crud import app as records_app
 from kalibar.seizures.cli import app as seizures_app
+from kalibar.sharing.cli import app as sharing_app
 from kalibar.targeting.cli import app as targeting_app
 from kalibar.tracing.cli import app as traces_app
 
@@ -40,6 +42,8 @@ app.add_typer(traces_app, name="traces")
 app.add_typer(targeting_app, name="targeting")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(seizures_app, name="seizures")
+app.add_typer(sharing_app, name="sharing")
+app.add_typer(operations_app, name="operations")
 app.command("demo")(demo)
 app.command("check")(matching_cli.check)
 app.command("match")(matching_cli.match)

@@ -24,6 +24,9 @@ from kalibar.links import api as links_api
 from kalibar.links import views as links_views
 from kalibar.matching import api as matching_api
 from kalibar.matching import views as matching_views
+from kalibar.operations import api as operations_api
+from kalibar.operations import views as operations_views
+from kalibar.operations.labels import TEMPLATE_GLOBALS as OPERATION_LABELS
 from kalibar.records import api as records_api
 from kalibar.records import io_api as records_io_api
 from kalibar.records import io_views as records_io_views
@@ -37,6 +40,8 @@ from kalibar.seizures import api_items as seizures_api_items
 from kalibar.seizures import procedure_views as seizures_procedure_views
 from kalibar.seizures import views as seizures_views
 from kalibar.seizures.labels import TEMPLATE_GLOBALS as SEIZURE_LABELS
+from kalibar.sharing import api as sharing_api
+from kalibar.sharing import views as sharing_views
 from kalibar.targeting import api as targeting_api
 from kalibar.targeting import capacity_web as targeting_capacity_web
 from kalibar.targeting import feature_labels as targeting_feature_labels
@@ -74,6 +79,8 @@ API_ROUTERS: list[APIRouter] = [
     seizures_api_items.router,
     seizures_api.router,
     links_api.router,
+    sharing_api.router,
+    operations_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     shell.router,
@@ -95,6 +102,8 @@ PAGE_ROUTERS: list[APIRouter] = [
     targeting_model_web.page_router,
     targeting_views.router,
     links_views.router,
+    sharing_views.router,
+    operations_views.router,
 ]
 #: Label tables the slices contribute to every template.
 TEMPLATE_GLOBALS = [
@@ -103,6 +112,7 @@ TEMPLATE_GLOBALS = [
     SEIZURE_LABELS,
     targeting_capacity_web.TEMPLATE_GLOBALS,
     targeting_feature_labels.TEMPLATE_GLOBALS,
+    OPERATION_LABELS,
 ]
 
 
