@@ -86,7 +86,9 @@ def add_partnership(request: Request, db: Db, actor: SharingActor) -> Response:
     values = {k: str(form.get(k) or "").strip() for k in ("country", "partner")}
     try:
         with db.begin_nested():
-            manage.add_partnership(db, actor=actor, **values)
+            manage.add_partnership(
+                db, actor=actor, country=values["country"], partner=values["partner"]
+            )
     except KalibarError as exc:
         if exc.status == 403:
             raise
@@ -108,7 +110,9 @@ def create_group(request: Request, db: Db, actor: SharingActor) -> Response:
     values = {k: str(form.get(k) or "").strip() for k in ("name", "description")}
     try:
         with db.begin_nested():
-            group = manage.create_group(db, actor=actor, **values)
+            group = manage.create_group(
+                db, actor=actor, name=values["name"], description=values["description"]
+            )
     except KalibarError as exc:
         if exc.status == 403:
             raise
