@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     # report lists at most this many errors (the rest are counted, "and N more").
     import_max_bad_rows: int = 10_000
     import_max_listed_errors: int = 1_000
+    # Federation: seconds between background pulls of every peer's feed in ``kalibar
+    # serve`` (0 = off; ``kalibar federation sync`` pulls once, for cron or a timer).
+    federation_sync_seconds: float = 0.0
 
     @property
     def resolved_database_url(self) -> str:

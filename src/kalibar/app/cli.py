@@ -8,14 +8,17 @@ import typer
 
 from kalibar.app import assemble
 from kalibar.app.db_cli import app as db_app
+from kalibar.analysis.cli import app as analysis_app
 from kalibar.app.demo_cli import demo
 from kalibar.audit.cli import app as audit_app
 from kalibar.auth.cli import tokens, users
 from kalibar.config import get_settings
+from kalibar.federation.cli import app as federation_app
 from kalibar.indicators.cli import app as indicators_app
 from kalibar.matching import cli as matching_cli
 from kalibar.operations.cli import app as operations_app
 from kalibar.records.cli_crud import app as records_app
+from kalibar.reports.cli import app as reports_app
 from kalibar.seizures.cli import app as seizures_app
 from kalibar.sharing.cli import app as sharing_app
 from kalibar.targeting.cli import app as targeting_app
@@ -41,9 +44,12 @@ app.add_typer(records_app, name="records")
 app.add_typer(traces_app, name="traces")
 app.add_typer(targeting_app, name="targeting")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(reports_app, name="reports")
+app.add_typer(analysis_app, name="analysis")
 app.add_typer(seizures_app, name="seizures")
 app.add_typer(sharing_app, name="sharing")
 app.add_typer(operations_app, name="operations")
+app.add_typer(federation_app, name="federation")
 app.command("demo")(demo)
 app.command("check")(matching_cli.check)
 app.command("match")(matching_cli.match)

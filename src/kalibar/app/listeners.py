@@ -10,7 +10,9 @@ The order is the order of :data:`LISTENERS`, and it matters for ``before_flush``
 1. the hit detector adds hit rows for new or changed records, so that
 2. the custody guard refuses a change to an append-only custody event before anything of
    the flush is recorded, and
-3. the audit hook records every remaining change, the hits of step 1 included.
+3. the federation outbox refuses a local change to an object received from a peer and
+   numbers every shareable change (hits of step 1 on received records included), then
+4. the audit hook records every remaining change, the hits of step 1 included.
 
 ``after_flush``/``after_commit`` listeners (the hit inbox, the targeting caches' freshness)
 only read what was written and do not depend on each other.
@@ -26,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kalibar.audit import hooks as audit_hooks
+from kalibar.federation import outbox as federation_outbox
 from kalibar.matching import hits
 from kalibar.seizures import custody
 from kalibar.targeting import freshness
@@ -45,6 +48,7 @@ LISTENERS: tuple[Listener, ...] = (
     Listener("hit inbox", "after_rollback", hits.after_rollback),
     Listener("custody guard", "before_flush", custody.before_flush),
     Listener("custody guard", "do_orm_execute", custody.do_orm_execute),
+    Listener("federation outbox", "before_flush", federation_outbox.before_flush),
     Listener("audit trail", "before_flush", audit_hooks.before_flush),
     Listener("targeting freshness", "after_flush", freshness.after_flush),
     Listener("targeting freshness", "after_commit", freshness.after_commit),

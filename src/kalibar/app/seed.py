@@ -15,6 +15,7 @@ def upgrade_and_seed(engine: Engine) -> int:
     Returns the number of countries added.
     """
     from kalibar.agencies.service import sync_countries
+    from kalibar.federation.service import ensure_identity
     from kalibar.reference.service import sync_package
     from kalibar.seizures.procedure_templates import seed_templates
 
@@ -22,4 +23,5 @@ def upgrade_and_seed(engine: Engine) -> int:
     with unit_of_work(engine) as session:
         sync_package(session)
         seed_templates(session)
+        ensure_identity(session)  # this instance's country, name and Ed25519 key
         return sync_countries(session)

@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 from kalibar import __version__
 from kalibar.agencies import api as agencies_api
 from kalibar.agencies import views as agencies_views
+from kalibar.analysis import api as analysis_api
+from kalibar.analysis import views as analysis_views
 from kalibar.app import assemble, dashboard
 from kalibar.audit import api as audit_api
 from kalibar.audit import views as audit_views
@@ -18,6 +20,9 @@ from kalibar.auth import admin_views as users_views
 from kalibar.auth import api as auth_api
 from kalibar.auth import views as auth_views
 from kalibar.db.session import default_engine
+from kalibar.federation import api as federation_api
+from kalibar.federation import loop as federation_loop
+from kalibar.federation import views as federation_views
 from kalibar.indicators import api as indicators_api
 from kalibar.indicators import views as indicators_views
 from kalibar.links import api as links_api
@@ -48,6 +53,8 @@ from kalibar.targeting import feature_labels as targeting_feature_labels
 from kalibar.targeting import model_web as targeting_model_web
 from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
+from kalibar.reports import api as reports_api
+from kalibar.reports import views as reports_views
 from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
@@ -71,6 +78,8 @@ API_ROUTERS: list[APIRouter] = [
     reference_api.router,
     matching_api.router,
     indicators_api.router,
+    reports_api.router,
+    analysis_api.router,
     tracing_api.router,
     targeting_rules_web.api_router,  # before targeting_api: fixed paths under /targeting
     targeting_capacity_web.api_router,
@@ -78,6 +87,7 @@ API_ROUTERS: list[APIRouter] = [
     seizures_api_files.router,  # before seizures_api: fixed paths are not seizure ids
     seizures_api_items.router,
     seizures_api.router,
+    federation_api.router,
     links_api.router,
     sharing_api.router,
     operations_api.router,
@@ -96,11 +106,15 @@ PAGE_ROUTERS: list[APIRouter] = [
     seizures_views.router,
     matching_views.router,
     indicators_views.router,
+    reports_views.router,
+    analysis_views.router,
     tracing_views.router,
     targeting_rules_web.page_router,
     targeting_capacity_web.page_router,
     targeting_model_web.page_router,
     targeting_views.router,
+    federation_views.router,
+    federation_api.feed_router,  # /federation/v1: signed peers, not users
     links_views.router,
     sharing_views.router,
     operations_views.router,
@@ -128,6 +142,7 @@ def create_app(engine: Engine | None = None, **_: Any) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine or default_engine()
+    federation_loop.install(app)  # background pulls when KALIBAR_FEDERATION_SYNC_SECONDS > 0
     errors.install(app)
     busy.install(app)
     for extra in TEMPLATE_GLOBALS:
