@@ -1,0 +1,1 @@
+"""Analysis: seizure statistics (figures, trends, map) and regional early warning."""
