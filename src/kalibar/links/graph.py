@@ -23,7 +23,7 @@ from kalibar.auth.actor import Actor
 from kalibar.errors import NotFound
 from kalibar.links import merges
 from kalibar.links.edges import links_of
-from kalibar.links.nodes import Node, Ref, node_id, read_nodes, visible_refs
+from kalibar.links.nodes import Node, Ref, hidden_owners, node_id, read_nodes, visible_refs
 
 MAX_HOPS = 4
 MAX_NODES = 600
@@ -181,8 +181,13 @@ def expand(
                     nxt.add(far)
         drawn |= nxt
         frontier = nxt
-    # every stored link between two drawn nodes (also those a later hop reached)
-    for link in links_of(session, walker.with_members(drawn)):
+    # every stored link between two drawn nodes (also those a later hop reached), and
+    # the hidden neighbours of the outer ring (read lightly: only their owners are kept)
+    last = links_of(session, walker.with_members(drawn))
+    outer = {r for link in last for r in (link.a, link.b)}
+    outer -= set(walker.nodes) | set(walker.hidden)
+    walker.hidden.update(hidden_owners(session, actor, outer))
+    for link in last:
         a, b = walker.canonical(link.a), walker.canonical(link.b)
         if a in drawn and b in drawn and a != b:
             edges.add((a, b, link.label) if a < b else (b, a, link.label))

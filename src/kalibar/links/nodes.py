@@ -268,3 +268,23 @@ def visible_refs(
                 when = _aware(values.pop(0)) if spec.time is not None else None
                 out[(table, ident)] = (kind, when)
     return out
+
+
+def hidden_owners(session: Session, actor: Actor, refs: Iterable[Ref]) -> dict[Ref, int]:
+    """The owner agency of each of ``refs`` the actor may not see (tombstones left out)."""
+    wanted = set(refs)
+    seen = visible_refs(session, actor, wanted)
+    out: dict[Ref, int] = {}
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for table, ident in wanted - set(seen):
+        by_table.setdefault(table, []).append(ident)
+    for table, ids in by_table.items():
+        spec = TABLE_SPECS[table]
+        pk = spec.model.uuid
+        for part in chunks(sorted(ids)):
+            owners = select(pk, spec.owner).where(pk.in_(part))
+            if spec.tombstoned:
+                owners = owners.where(spec.model.deleted_at.is_(None))
+            for ident, owner in session.execute(owners):
+                out[(table, ident)] = int(owner or 0)
+    return out
