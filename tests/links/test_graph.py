@@ -79,9 +79,8 @@ def test_expansion_draws_what_the_reader_may_see_and_counts_the_rest(world: Worl
 def test_other_agency_sees_its_own_side(world: World) -> None:
     b = plant(world)
     hr = actor_of(world, "hr.officer")  # HR-CU: sees nothing of BA's national objects
-    with world.session() as s:
-        with pytest.raises(NotFound):
-            graph.expand(s, actor=hr, root=parse_node_id(b["S1"]), hops=2)
+    with world.session() as s, pytest.raises(NotFound):
+        graph.expand(s, actor=hr, root=parse_node_id(b["S1"]), hops=2)
 
 
 def test_filters_by_kind_and_time(world: World) -> None:
@@ -152,27 +151,26 @@ def test_merge_and_split_are_audited_owner_only_and_reversible(world: World) -> 
     with world.session() as s:
         before = graph.expand(s, actor=officer, root=parse_node_id(b["A"]), hops=2)
         assert b["B"] not in ids(before)
-    with unit_of_work(world.engine, actor=officer) as s:
-        with pytest.raises(Invalid):
-            merges.merge_entities(s, actor=officer, survivor_id=survivor, merged_id=merged,
-                                  reason="  ")  # fmt: skip
-    with unit_of_work(world.engine, actor=officer) as s:
-        with pytest.raises(Forbidden):  # BA-GP's entity: visible, not owned
-            merges.merge_entities(s, actor=officer, survivor_id=survivor,
-                                  merged_id=_entity(b["Other"]), reason="same")  # fmt: skip
+    with unit_of_work(world.engine, actor=officer) as s, pytest.raises(Invalid):
+        merges.merge_entities(s, actor=officer, survivor_id=survivor, merged_id=merged,
+                              reason="  ")  # fmt: skip
+    with (
+        unit_of_work(world.engine, actor=officer) as s,
+        pytest.raises(Forbidden),
+    ):  # BA-GP's entity: visible, not owned
+        merges.merge_entities(s, actor=officer, survivor_id=survivor,
+                              merged_id=_entity(b["Other"]), reason="same")  # fmt: skip
     hr = actor_of(world, "hr.officer")
-    with unit_of_work(world.engine, actor=hr) as s:
-        with pytest.raises(NotFound):
-            merges.merge_entities(s, actor=hr, survivor_id=survivor, merged_id=merged,
-                                  reason="same")  # fmt: skip
+    with unit_of_work(world.engine, actor=hr) as s, pytest.raises(NotFound):
+        merges.merge_entities(s, actor=hr, survivor_id=survivor, merged_id=merged,
+                              reason="same")  # fmt: skip
     with unit_of_work(world.engine, actor=officer) as s:
         row = merges.merge_entities(s, actor=officer, survivor_id=survivor, merged_id=merged,
                                     reason="same passport number")  # fmt: skip
         merge_id = row.uuid
-    with unit_of_work(world.engine, actor=officer) as s:
-        with pytest.raises(Conflict):
-            merges.merge_entities(s, actor=officer, survivor_id=survivor, merged_id=merged,
-                                  reason="again")  # fmt: skip
+    with unit_of_work(world.engine, actor=officer) as s, pytest.raises(Conflict):
+        merges.merge_entities(s, actor=officer, survivor_id=survivor, merged_id=merged,
+                              reason="again")  # fmt: skip
     with world.session() as s:
         after = graph.expand(s, actor=officer, root=parse_node_id(b["A"]), hops=2)
         assert b["B"] in ids(after) and b["Марко"] not in ids(after)
@@ -182,9 +180,8 @@ def test_merge_and_split_are_audited_owner_only_and_reversible(world: World) -> 
                                    target=parse_node_id(b["B"]))  # fmt: skip
         assert [n.id for n in path.nodes] == [b["A"], b["Marko"], b["B"]]
     border = actor_of(world, "border")
-    with unit_of_work(world.engine, actor=border) as s:
-        with pytest.raises(Forbidden):
-            merges.split_merge(s, actor=border, merge_id=merge_id, reason="not the same")
+    with unit_of_work(world.engine, actor=border) as s, pytest.raises(Forbidden):
+        merges.split_merge(s, actor=border, merge_id=merge_id, reason="not the same")
     with unit_of_work(world.engine, actor=officer) as s:
         merges.split_merge(s, actor=officer, merge_id=merge_id, reason="different fathers' names")
     with world.session() as s:
