@@ -41,6 +41,7 @@ from kalibar.programme.schemas import (
     ParticipantIn,
     ProcedureIn,
     TrainingIn,
+    reason,
 )
 
 __all__ = ["ImportReport", "import_ledger"]
@@ -86,20 +87,6 @@ class _Errors:
         )
 
 
-def _reason(error: dict[str, Any]) -> str:
-    kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
-    if kind == "missing" or kind == "string_too_short":
-        return _("a value is required")
-    if kind == "string_too_long":
-        return _("too long: at most %(n)d characters") % {"n": ctx.get("max_length", 0)}
-    if kind == "enum":
-        return _("not one of: %(values)s") % {"values": ctx.get("expected", "")}
-    if kind == "value_error":
-        return str(ctx.get("error", error.get("msg", "")))
-    return str(error.get("msg", ""))
-
-
 def _validated(
     model: type[BaseModel], sheet: str, number: int, raw: dict[str, str], errors: _Errors,
     skip: tuple[str, ...] = (),
@@ -110,7 +97,7 @@ def _validated(
     except ValidationError as exc:
         for e in exc.errors():
             column = str(e["loc"][0]) if e["loc"] else ""
-            errors.add(sheet, number, column, raw.get(column, ""), _reason(dict(e)))
+            errors.add(sheet, number, column, raw.get(column, ""), reason(dict(e)))
         return None
 
 
@@ -280,3 +267,17 @@ class _Plan:
             "equipment_events": len(self.events),
             "procedures": len(self.procedures),
         }
+
+
+def import_upload(
+    session: Session, *, actor: Actor, upload: Any, sheet: str | None = None
+) -> ImportReport:
+    """An uploaded file (API or page), spooled under the upload limit to a private
+    temporary folder with a safe name, then imported for the uploader's agency."""
+    import tempfile
+
+    from kalibar.files import save_upload
+
+    with tempfile.TemporaryDirectory(prefix="kalibar-programme-") as tmp:
+        path = save_upload(upload, Path(tmp), default="ledger.xlsx")
+        return import_ledger(session, actor=actor, source=path, filename=path.name, sheet=sheet)

@@ -13,7 +13,15 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from kalibar.bounds import EARLIEST, LATEST
 from kalibar.dates import DateError, parse_day
@@ -131,13 +139,13 @@ class TrainingIn(_In):
     distribution: Distribution = Distribution(DEFAULT_DISTRIBUTION)
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=5000)
 
-    @model_validator(mode="after")
-    def _period(self) -> TrainingIn:
-        if self.end_date is None:
-            self.end_date = self.start_date
-        if self.end_date < self.start_date:
+    @field_validator("end_date")
+    @classmethod
+    def _after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start_date")
+        if value is not None and start is not None and value < start:
             raise ValueError(_("The training ends before it starts."))
-        return self
+        return value
 
 
 class EquipmentIn(_In):
@@ -232,3 +240,27 @@ class ProcedureOut(_Out):
     procedure_code: str
     notes: str
     distribution: str
+
+
+def reason(error: dict[str, Any]) -> str:
+    """A pydantic error as the reason a person reads (the rules' own messages as written)."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind in ("missing", "string_too_short"):
+        return _("a value is required")
+    if kind == "string_too_long":
+        return _("too long: at most %(n)d characters") % {"n": ctx.get("max_length", 0)}
+    if kind == "enum":
+        return _("not one of: %(values)s") % {"values": ctx.get("expected", "")}
+    if kind == "value_error":
+        return str(ctx.get("error", error.get("msg", "")))
+    return str(error.get("msg", ""))
+
+
+def reasons(exc: ValidationError) -> dict[str, str]:
+    """Errors by field (``_`` for the whole form), for a form's error summary."""
+    out: dict[str, str] = {}
+    for e in exc.errors():
+        key = str(e["loc"][0]) if e["loc"] else "_"
+        out.setdefault(key, reason(dict(e)))
+    return out
