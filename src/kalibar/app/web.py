@@ -32,6 +32,8 @@ from kalibar.matching import views as matching_views
 from kalibar.operations import api as operations_api
 from kalibar.operations import views as operations_views
 from kalibar.operations.labels import TEMPLATE_GLOBALS as OPERATION_LABELS
+from kalibar.programme import api as programme_api
+from kalibar.programme import views as programme_views
 from kalibar.records import api as records_api
 from kalibar.records import io_api as records_io_api
 from kalibar.records import io_views as records_io_views
@@ -91,6 +93,7 @@ API_ROUTERS: list[APIRouter] = [
     links_api.router,
     sharing_api.router,
     operations_api.router,
+    programme_api.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     shell.router,
@@ -118,6 +121,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     links_views.router,
     sharing_views.router,
     operations_views.router,
+    programme_views.router,
 ]
 #: Label tables the slices contribute to every template.
 TEMPLATE_GLOBALS = [
