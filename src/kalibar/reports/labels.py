@@ -71,3 +71,8 @@ def countries(codes: str) -> str:
 
 def result_label(result: str) -> str:
     return str(RESULT_TITLES.get(result) or RESULT_LABELS.get(result) or result)
+
+
+def seizure_word(list_name: str, code: str) -> str:
+    """A seizure's coded field (context, direction …) in words."""
+    return seizure_label(list_name, code) if code else "—"
