@@ -83,6 +83,14 @@ def apply_envelopes(
     live = {k.fingerprint: k.public_key for k in peer.keys if k.revoked_at is None}
     terms = service.agreement(peer, Direction.inbound)
     last = peer.cursor
+    seqs = [e.get("seq") if isinstance(e, dict) else None for e in items]
+    fresh = [q for q in seqs if isinstance(q, int) and q > peer.cursor]
+    if fresh != sorted(set(fresh)):
+        # Checked before anything is applied: applying a later seq first would move the
+        # cursor past the earlier ones, and they would be lost as "replays".
+        res.refused, res.stopped = 1, "reordered"
+        refuse(session, peer, "reordered", f"{source}: {seqs[:20]}")
+        items = []
     for env in items:
         try:
             seq = int(env["seq"]) if isinstance(env, dict) else -1
