@@ -80,7 +80,7 @@ def test_lookalike_cheaper_than_substitution() -> None:
 
 def test_transposition_counts_once() -> None:
     cost, ops = align("123456", "124356", Costs())
-    assert cost == 1.0
+    assert cost == Costs().transposition  # one swap, not two substitutions
     assert [o.kind for o in ops if o.kind != "match"] == ["transpose"]
     assert explain_ops(ops) == ["serial: transposition 34→43"]
 
