@@ -82,7 +82,7 @@ def _hash_of(entry: AuditEntry) -> str:
     )
 
 
-def _locked_head(session: Session) -> AuditHead:
+def locked_head(session: Session) -> AuditHead:
     """The chain head, locked once per transaction so concurrent writers queue up."""
     session.connection()  # begin the transaction first: a None here would never match again
     tx = session.get_transaction()
@@ -110,7 +110,7 @@ def append(session: Session, events: list[Event]) -> list[AuditEntry]:
     if not events:
         return []
     key = current_key()
-    head = _locked_head(session)
+    head = locked_head(session)
     if head.key_id is not None and head.key_id != key.key_id:
         raise AuditKeyError(
             _(

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from kalibar.audit.chain import Problem, _locked_head, seal_entry, seal_head, verify
+from kalibar.audit.chain import Problem, locked_head, seal_entry, seal_head, verify
 from kalibar.audit.keys import AuditKey, current_key
 from kalibar.audit.models import AuditEntry, AuditHead
 from kalibar.audit.service import log_event
@@ -44,7 +44,7 @@ def _head_for_sealing(session: Session) -> AuditHead:
     """The head under the write lock, in this transaction (begun first, so that appends
     later in the same transaction find the same head object and its new seal)."""
     session.connection()
-    head = _locked_head(session)
+    head = locked_head(session)
     session.flush()
     return head
 

@@ -49,7 +49,7 @@ def _rows(
     cols = [r.uuid, *(getattr(r, c) for c in _STORED), r.reporting_agency_id]
     stmt = visible(select(*cols), r, actor)
     if filters is not None:
-        stmt = service._filtered(stmt, filters)
+        stmt = service.filtered(stmt, filters)
     stmt = stmt.order_by(r.created_at, r.uuid).execution_options(yield_per=_BATCH)
     codes = agency_codes(session)
     for row in session.execute(stmt):

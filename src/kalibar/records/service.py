@@ -258,7 +258,8 @@ SORTS = {
 }
 
 
-def _filtered(stmt: Select[Any], f: RecordFilter) -> Select[Any]:
+def filtered(stmt: Select[Any], f: RecordFilter) -> Select[Any]:
+    """``stmt`` narrowed by the filter (the list, the export and the API share it)."""
     r = FirearmRecord
     if f.status:
         stmt = stmt.where(r.status == f.status)
@@ -342,7 +343,7 @@ def list_records(
     key = SORTS[sort]
     r = FirearmRecord
     refresh_catalogue(session)
-    stmt = _filtered(visible(select(r), r, actor), filters)
+    stmt = filtered(visible(select(r), r, actor), filters)
     if cursor:
         last_value, last_id = _decode_cursor(cursor)
         last_uuid = uuid.UUID(last_id)

@@ -300,7 +300,7 @@ def _import_request(
         **doc.firearm.model_dump(),
     )
     session.add(t)
-    service._note(session, t, actor, "status", "imported", at)
+    service.add_note(session, t, actor, "status", "imported", at)
     log_event(session, actor=actor, action="import", object_type="TraceRequest",
               object_id=str(t.uuid), details={"document": REQUEST_SCHEMA,
                                               "sender": doc.sender.agency})  # fmt: skip
@@ -354,6 +354,6 @@ def _import_answer(
     t.answered_at = doc.answered_at
     t.acknowledged_at = t.acknowledged_at or doc.answered_at
     t.status = TraceStatus.answered.value
-    service._note(session, t, actor, "status", "answer_imported", now)
+    service.add_note(session, t, actor, "status", "answer_imported", now)
     service.mark_record(session, t, actor=actor)
     return t

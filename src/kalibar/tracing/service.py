@@ -143,7 +143,7 @@ def _require_status(t: TraceRequest, *allowed: TraceStatus) -> None:
         )
 
 
-def _note(
+def add_note(
     session: Session,
     t: TraceRequest,
     actor: Actor,
@@ -151,6 +151,7 @@ def _note(
     body: str,
     at: datetime | None = None,
 ) -> None:
+    """Add a line to the request's message history (status changes, messages, imports)."""
     msg = TraceMessage(
         request_id=t.uuid, agency_code=actor.agency_code, author=actor.username, kind=kind,
         body=body, created_at=deadlines.now_or(at),
@@ -315,7 +316,7 @@ def send(
     t.status = TraceStatus.sent.value
     t.sent_at = at
     t.ack_due, t.answer_due = deadlines.due_dates(t.priority, at)
-    _note(session, t, actor, "status", TraceStatus.sent.value, at)
+    add_note(session, t, actor, "status", TraceStatus.sent.value, at)
     return t
 
 
@@ -326,7 +327,7 @@ def acknowledge(
     _require_status(t, TraceStatus.sent)
     t.status = TraceStatus.acknowledged.value
     t.acknowledged_at = deadlines.now_or(now)
-    _note(session, t, actor, "status", t.status, now)
+    add_note(session, t, actor, "status", t.status, now)
     return t
 
 
@@ -338,7 +339,7 @@ def start_work(
     if t.acknowledged_at is None:
         t.acknowledged_at = deadlines.now_or(now)
     t.status = TraceStatus.in_progress.value
-    _note(session, t, actor, "status", t.status, now)
+    add_note(session, t, actor, "status", t.status, now)
     return t
 
 
@@ -360,7 +361,7 @@ def answer(
         t.acknowledged_at = at
     t.status = TraceStatus.answered.value
     t.answered_at = at
-    _note(session, t, actor, "status", t.status, at)
+    add_note(session, t, actor, "status", t.status, at)
     mark_record(session, t, actor=actor)
     return t
 
@@ -420,7 +421,7 @@ def withdraw(
     t.status = TraceStatus.withdrawn.value
     t.withdrawn_at = deadlines.now_or(now)
     t.withdraw_reason = reason.strip()
-    _note(session, t, actor, "status", t.status, now)
+    add_note(session, t, actor, "status", t.status, now)
     return t
 
 
@@ -431,7 +432,7 @@ def close(
     _require_status(t, TraceStatus.answered)
     t.status = TraceStatus.closed.value
     t.closed_at = deadlines.now_or(now)
-    _note(session, t, actor, "status", t.status, now)
+    add_note(session, t, actor, "status", t.status, now)
     return t
 
 
@@ -446,5 +447,5 @@ def post_message(
     t = get_trace(session, actor=actor, trace_id=trace_id)
     if not body.strip():
         raise Invalid(_("Write a message first."), [{"field": "body"}])
-    _note(session, t, actor, "message", body.strip(), now)
+    add_note(session, t, actor, "message", body.strip(), now)
     return t
