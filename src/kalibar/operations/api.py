@@ -40,7 +40,7 @@ AgencyPath = Annotated[str, Path(max_length=32)]
 
 
 def _codes(db: Session) -> dict[int, str]:
-    return dict(db.execute(select(Agency.id, Agency.code)).tuples().all())
+    return {i: c for i, c in db.execute(select(Agency.id, Agency.code))}
 
 
 def _out(op: Operation, codes: dict[int, str]) -> OperationOut:

@@ -39,7 +39,7 @@ class Summary:
 
 def summarise(session: Session, *, actor: Actor, operation_id: UUID) -> Summary:
     op = get_operation(session, actor=actor, operation_id=operation_id)
-    codes = dict(session.execute(select(Agency.id, Agency.code)).tuples().all())
+    codes = {i: c for i, c in session.execute(select(Agency.id, Agency.code))}
     members = [
         (m, codes.get(m.agency_id, ""))
         for m in session.execute(

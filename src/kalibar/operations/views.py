@@ -79,7 +79,7 @@ def _list_page(
 ) -> Response:
     ctx = {
         "operations": service.list_operations(db, actor=actor),
-        "codes": dict(db.execute(select(Agency.id, Agency.code)).tuples().all()),
+        "codes": {i: c for i, c in db.execute(select(Agency.id, Agency.code))},
         "errors": errors or {},
         "values": values or {},
         "labels": LABELS,

@@ -91,7 +91,7 @@ def tasks(session: Session, *, actor: Actor, operation_id: UUID) -> list[TaskVie
             owner=username or "",
             overdue=t.status == TaskStatus.open.value and t.due_on is not None and t.due_on < now,
         )
-        for t, username in session.execute(stmt).tuples()
+        for t, username in session.execute(stmt)
     ]
 
 

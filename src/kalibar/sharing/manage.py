@@ -33,8 +33,9 @@ PARTNERSHIP_ROLES = ("admin", "focal_point")
 
 
 def is_console(actor: Actor) -> bool:
-    """The operator at the console: an administrator without a user account (CLI, demo)."""
-    return actor.user_id is None and actor.is_admin
+    """The operator at the console acting for no agency (CLI, demo): an administrator
+    without a user account. Acting for an agency (``--agency``), that agency's rules apply."""
+    return actor.user_id is None and actor.agency_id is None and actor.is_admin
 
 
 # ------------------------------------------------------------------ partnerships
@@ -212,6 +213,13 @@ def _add_member(
     return member
 
 
+def _delete_member(session: Session, group: SharingGroup, member: SharingGroupMember) -> None:
+    """Delete explicitly: a row dropped only from the collection is deleted as an orphan
+    *during* the flush, after the audit hook has looked at ``session.deleted``."""
+    session.delete(member)
+    group.members.remove(member)
+
+
 def add_member(
     session: Session,
     *,
@@ -249,7 +257,7 @@ def remove_member(
         if (agency_id is not None and m.agency_id == agency_id) or (
             code and m.country_code == code
         ):
-            group.members.remove(m)  # delete-orphan: deleted through the ORM, audited
+            _delete_member(session, group, m)
             session.flush()
             return
     raise NotFound("SharingGroupMember", agency or code)
@@ -280,7 +288,7 @@ def set_managed_agencies(session: Session, *, group: SharingGroup, agency_ids: s
     have = {m.agency_id: m for m in group.members if m.agency_id is not None}
     for agency_id, member in have.items():
         if agency_id not in agency_ids:
-            group.members.remove(member)
+            _delete_member(session, group, member)
     for agency_id in sorted(agency_ids - set(have)):
         member = SharingGroupMember(group_id=group.id, agency_id=agency_id)
         session.add(member)
@@ -290,4 +298,4 @@ def set_managed_agencies(session: Session, *, group: SharingGroup, agency_ids: s
 
 def agency_codes(session: Session) -> dict[int, str]:
     """Agency id → code, to name owners and members."""
-    return dict(session.execute(select(Agency.id, Agency.code)).tuples().all())
+    return {i: c for i, c in session.execute(select(Agency.id, Agency.code))}
