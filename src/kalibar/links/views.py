@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
@@ -36,10 +37,8 @@ def _merges_of(db: Session, actor: Actor, root: str) -> list[dict[str, Any]]:
     ids = {i for m in rows for i in (m.merged_id, m.survivor_id)}
     if not ids:
         return []
-    from sqlalchemy import select
-
-    names = dict(db.execute(visible(select(Entity.uuid, Entity.name).where(Entity.uuid.in_(ids)),
-                                    Entity, actor)).tuples().all())  # fmt: skip
+    stmt = visible(select(Entity.uuid, Entity.name).where(Entity.uuid.in_(ids)), Entity, actor)
+    names: dict[uuid.UUID, str] = {ident: name for ident, name in db.execute(stmt)}
     return [
         {"merge": m, "survivor": names[m.survivor_id], "merged": names[m.merged_id],
          "owner": m.owner_agency_id == actor.agency_id}
