@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -41,11 +42,14 @@ from kalibar.sharing.visibility import get_editable, get_visible, visible
 PAGE = 50
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[T]):
     """One page of a list and whether there is a next one."""
 
-    rows: Sequence[object]
+    rows: Sequence[T]
     more: bool
 
 
@@ -154,7 +158,7 @@ def delete_training(session: Session, *, actor: Actor, training_id: uuid.UUID) -
 
 def list_trainings(
     session: Session, *, actor: Actor, q: str = "", limit: int = PAGE, offset: int = 0
-) -> Page:
+) -> Page[Training]:
     stmt = visible(select(Training), Training, actor)
     if q.strip():
         pattern = _like(q.strip())
@@ -243,7 +247,7 @@ def delete_equipment(session: Session, *, actor: Actor, equipment_id: uuid.UUID)
 
 def list_equipment(
     session: Session, *, actor: Actor, q: str = "", limit: int = PAGE, offset: int = 0
-) -> Page:
+) -> Page[Equipment]:
     stmt = visible(select(Equipment), Equipment, actor).options(selectinload(Equipment.events))
     if q.strip():
         pattern = _like(q.strip())
@@ -303,7 +307,9 @@ def delete_procedure(session: Session, *, actor: Actor, procedure_id: uuid.UUID)
     get_editable(session, ProcedureAdoption, procedure_id, actor).deleted_at = utcnow()
 
 
-def list_procedures(session: Session, *, actor: Actor, limit: int = PAGE, offset: int = 0) -> Page:
+def list_procedures(
+    session: Session, *, actor: Actor, limit: int = PAGE, offset: int = 0
+) -> Page[ProcedureAdoption]:
     stmt = visible(select(ProcedureAdoption), ProcedureAdoption, actor)
     stmt = stmt.order_by(ProcedureAdoption.adopted_on.desc(), ProcedureAdoption.uuid)
     rows = list(session.execute(stmt.limit(limit + 1).offset(offset)).scalars())

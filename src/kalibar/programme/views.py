@@ -88,7 +88,7 @@ def home() -> Response:
 def trainings_page(request: Request, db: Db, actor: CurrentActor, q: str = "") -> Response:
     offset = _offset(request)
     page = service.list_trainings(db, actor=actor, q=q[:200], offset=offset)
-    counts = service.participant_counts(db, [t.uuid for t in page.rows])  # type: ignore[attr-defined]
+    counts = service.participant_counts(db, [t.uuid for t in page.rows])
     return _page(request, "trainings.html", rows=page.rows, counts=counts, q=q, offset=offset,
                  more=page.more, page_size=service.PAGE)  # fmt: skip
 
