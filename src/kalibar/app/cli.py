@@ -17,6 +17,7 @@ from kalibar.federation.cli import app as federation_app
 from kalibar.indicators.cli import app as indicators_app
 from kalibar.matching import cli as matching_cli
 from kalibar.operations.cli import app as operations_app
+from kalibar.programme.cli import app as programme_app
 from kalibar.records.cli_crud import app as records_app
 from kalibar.reports.cli import app as reports_app
 from kalibar.seizures.cli import app as seizures_app
@@ -49,6 +50,7 @@ app.add_typer(analysis_app, name="analysis")
 app.add_typer(seizures_app, name="seizures")
 app.add_typer(sharing_app, name="sharing")
 app.add_typer(operations_app, name="operations")
+app.add_typer(programme_app, name="programme")
 app.add_typer(federation_app, name="federation")
 app.command("demo")(demo)
 app.command("check")(matching_cli.check)
