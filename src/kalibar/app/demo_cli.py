@@ -13,6 +13,7 @@ from kalibar.cli_support import command_session, console, handle_errors, progres
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
 from kalibar.db.session import refresh_statistics
+from kalibar.demo.programme import load_demo_programme
 from kalibar.demo.records import establish_demo_origins, load_demo_records
 from kalibar.demo.service import load_demo
 from kalibar.i18n import _
@@ -88,6 +89,8 @@ def demo(
     if seizures:
         _load_seizures(seizures, seed)
     with command_session() as session:
+        if trainings := load_demo_programme(session, seed=seed):
+            console.print(_("demo programme ledger: %(n)d trainings added") % {"n": trainings})
         refresh_statistics(session)
 
 
