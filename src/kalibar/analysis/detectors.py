@@ -8,7 +8,8 @@ returns :class:`Finding` objects naming their evidence by kind and UUID with its
   the seizures slice resolves entities with (``seizures.entities.name_key``) — in
   seizures or declarations of at least ``min_agencies`` agencies within the window;
 - ``route_pattern``: the same origin, destination, concealment and make of firearm in at
-  least ``min_seizures`` seizures of ``min_agencies`` agencies within the window;
+  least ``min_seizures`` seizures of ``min_agencies`` agencies within the window, more
+  often than the shares of its route, concealment and make explain (Poisson test);
 - ``rising``: firearms of a make, make and model, or modification (converted alarm
   pistols) seized in the last window against ``baseline_windows`` windows before it. If
   the rate did not change, the last window's share of the ``n`` firearms of those windows
@@ -32,7 +33,7 @@ from uuid import UUID
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from kalibar.analysis.warning_settings import WarningSettings
+from kalibar.analysis.warning_settings import Rising, RoutePattern, WarningSettings
 from kalibar.records.models import FirearmRecord
 from kalibar.seizures.entities import name_key, phone_key
 from kalibar.seizures.models import Entity, EntityKind, Involvement, ItemKind, SeizedItem, Seizure
@@ -165,12 +166,58 @@ def route_patterns(session: Session, *, now: datetime, cfg: WarningSettings) -> 
         ev = Evidence("seizure", uuid, agency, country)
         if ev not in f.evidence:
             f.evidence.append(ev)
+    return route_decisions(found, rule)
+
+
+def route_decisions(found: dict[tuple[Any, ...], Finding], rule: RoutePattern) -> list[Finding]:
+    """The combinations that recur more than their ingredients explain.
+
+    Under independence the expected count of a combination is ``n`` times the product of
+    the shares of its route, concealment and make among the window's ``n`` seizures; a
+    combination fires when it has at least ``min_seizures`` seizures of ``min_agencies``
+    agencies and a Poisson upper tail below ``alpha`` divided by the combinations seen
+    (Bonferroni) — three cars with the region's commonest route, hiding place and make
+    are no pattern, three with a rare one are."""
+    n = sum(len(f.evidence) for f in found.values())
+    if not n:
+        return []
+    routes: dict[tuple[str, str], int] = defaultdict(int)
+    hides: dict[str, int] = defaultdict(int)
+    makes: dict[str, int] = defaultdict(int)
+    for (origin, dest, concealment, make), f in found.items():
+        routes[(origin, dest)] += len(f.evidence)
+        hides[concealment] += len(f.evidence)
+        makes[make] += len(f.evidence)
+    threshold = rule.alpha / len(found)
     out = []
-    for f in found.values():
-        if len(f.evidence) >= rule.min_seizures and len(f.agencies) >= rule.min_agencies:
-            f.params.update(seizures=len(f.evidence), agencies=len(f.agencies))
+    for (origin, dest, concealment, make), f in found.items():
+        x = len(f.evidence)
+        if x < rule.min_seizures or len(f.agencies) < rule.min_agencies:
+            continue
+        expected = n * (routes[(origin, dest)] / n) * (hides[concealment] / n) * (makes[make] / n)
+        p = poisson_tail(x, expected)
+        if p < threshold:
+            f.params.update(seizures=x, agencies=len(f.agencies), expected=round(expected, 3),
+                            p_value=p)  # fmt: skip
             out.append(f)
     return out
+
+
+def poisson_tail(x: int, mean: float) -> float:
+    """P(X ≥ x) for X ~ Poisson(mean), summed in log space from ``x`` upwards."""
+    if x <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    if x <= mean:
+        return 1.0
+    total, log_mean = 0.0, math.log(mean)
+    for k in range(x, x + 10_000):
+        t = math.exp(k * log_mean - mean - math.lgamma(k + 1))
+        total += t
+        if t < total * 1e-15:
+            break
+    return min(1.0, total)
 
 
 # ------------------------------------------------------------------ rising make / model
@@ -238,25 +285,41 @@ def rising(session: Session, *, now: datetime, cfg: WarningSettings) -> list[Fin
                     evidence[key].append(ev)
             else:
                 baseline[key] += 1
-    tested = [k for k in set(recent) | set(baseline) if recent[k] + baseline[k] > 0]
+    out = []
+    for key, x, p, threshold in rising_decisions(recent, baseline, rule):
+        what, _sep, value = key.partition(":")
+        out.append(Finding("rising", key, {
+            "series": what, "value": value, "recent": x,
+            "baseline_mean": round(baseline[key] / rule.baseline_windows, 2),
+            "days": rule.window_days, "windows": rule.baseline_windows,
+            "p_value": p, "threshold": threshold,
+        }, evidence[key]))  # fmt: skip
+    return out
+
+
+def rising_decisions(
+    recent: dict[str, int], baseline: dict[str, int], rule: Rising
+) -> list[tuple[str, int, float, float]]:
+    """(series, last window's count, p-value, threshold) of every series that rose.
+
+    Conditional on the ``n`` firearms of a series over the last and the baseline windows,
+    the last window's count is Binomial(n, 1/(k+1)) when the rate did not change — a test
+    that needs no estimate of the baseline rate. ``alpha`` is shared among every series
+    tested (Bonferroni), so random variation raises an alert in at most ``alpha`` of runs.
+    """
+    tested = sorted(k for k in set(recent) | set(baseline) if recent.get(k, 0) + baseline.get(k, 0))
     if not tested:
         return []
     share = 1.0 / (rule.baseline_windows + 1)
     threshold = rule.alpha / len(tested)
     out = []
-    for key in sorted(tested):
-        x, n = recent[key], recent[key] + baseline[key]
+    for key in tested:
+        x = recent.get(key, 0)
         if x < rule.min_count:
             continue
-        p = binomial_tail(x, n, share)
+        p = binomial_tail(x, x + baseline.get(key, 0), share)
         if p < threshold:
-            what, _sep, value = key.partition(":")
-            out.append(Finding("rising", key, {
-                "series": what, "value": value, "recent": x,
-                "baseline_mean": round(baseline[key] / rule.baseline_windows, 2),
-                "days": rule.window_days, "windows": rule.baseline_windows,
-                "p_value": p, "threshold": threshold,
-            }, evidence[key]))  # fmt: skip
+            out.append((key, x, p, threshold))
     return out
 
 

@@ -33,6 +33,7 @@ class RoutePattern:
     window_days: int = 90
     min_seizures: int = 3
     min_agencies: int = 2
+    alpha: float = 0.01
 
 
 @dataclass(frozen=True)
