@@ -133,9 +133,9 @@ def test_csv_per_sheet_and_links_to_existing_trainings(world: World, tmp_path: P
     )
     with unit_of_work(world.engine, actor=officer) as s:
         import_ledger(s, actor=officer, source=trainings, filename="trainings.csv")
-    with pytest.raises(Invalid):  # the sheet cannot be told from the name "people"
-        with unit_of_work(world.engine, actor=officer) as s:
-            import_ledger(s, actor=officer, source=people, filename="people.csv")
+    # The sheet cannot be told from the name "people".
+    with pytest.raises(Invalid), unit_of_work(world.engine, actor=officer) as s:
+        import_ledger(s, actor=officer, source=people, filename="people.csv")
     with unit_of_work(world.engine, actor=officer) as s:
         report = import_ledger(
             s, actor=officer, source=people, filename="people.csv", sheet="participants"

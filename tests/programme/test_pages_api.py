@@ -17,8 +17,10 @@ def test_training_form_participant_and_indicator(world: World) -> None:
     form = client.get("/programme/trainings/new")
     assert form.status_code == 200
     token = csrf_from(form.text)
-    bad = client.post("/programme/trainings/new",
-                      data={"csrf_token": token, "course": "", "start_date": "31.02.2026"})  # fmt: skip
+    bad = client.post(
+        "/programme/trainings/new",
+        data={"csrf_token": token, "course": "", "start_date": "31.02.2026"},
+    )
     assert bad.status_code == 422 and 'id="f-start_date"' in bad.text
     assert "There is a problem" in bad.text
     made = client.post(
@@ -30,8 +32,8 @@ def test_training_form_participant_and_indicator(world: World) -> None:
     assert made.status_code == 303, made.text
     page_url = made.headers["location"]
     for name, gender in (("Ana", "female"), ("Ivo", "male")):
-        added = client.post(f"{page_url}/participants", data={
-            "csrf_token": token, "full_name": name, "agency": "BA-UIO", "gender": gender})  # fmt: skip
+        fields = {"full_name": name, "agency": "BA-UIO", "gender": gender}
+        added = client.post(f"{page_url}/participants", data={"csrf_token": token, **fields})
         assert added.status_code == 303
     detail = client.get(page_url)
     assert 'data-figure="participants">2<' in detail.text and "Izačić" in detail.text

@@ -46,8 +46,10 @@ def test_template_import_and_indicators(cli: CliRunner, world: World, tmp_path: 
     assert refused.exit_code == 1 and "'sheet': 'participants'" in refused.output
     listed = cli.invoke(app, ["programme", "trainings", "--agency", "BA-UIO"])
     assert "T1" in listed.output
-    csv = cli.invoke(app, ["programme", "indicators", "--agency", "BA-UIO", "--from",
-                           "2026-01-01", "--to", "2026-12-31", "--csv", "trained_by_agency"])  # fmt: skip
+    period = ["--from", "2026-01-01", "--to", "2026-12-31", "--csv"]
+    csv = cli.invoke(
+        app, ["programme", "indicators", "--agency", "BA-UIO", *period, "trained_by_agency"]
+    )
     assert csv.exit_code == 0, csv.output
     assert csv.output.splitlines()[1:] == ["BA-GP,1,0,1,0,0.0", "BA-UIO,1,1,0,0,1.0"]
     # BA-GP sees its own figures (none); with --national the country's totals.
