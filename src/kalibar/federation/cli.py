@@ -199,10 +199,16 @@ def peers_agreement(
 
 @app.command("sync")
 @handle_errors
-def sync(peer: str = typer.Option(None, help="Only this peer.")) -> None:
+def sync(
+    peer: str = typer.Option(None, help="Only this peer."),
+    page_size: int = typer.Option(puller.PAGE_SIZE, help="Envelopes asked for per page."),
+) -> None:
     """One pass: pull every active peer's feed up to its head (for cron or a timer)."""
     engine = default_engine()
-    reports = [puller.pull(engine, peer.upper())] if peer else puller.sync_all(engine)
+    if peer:
+        reports = [puller.pull(engine, peer.upper(), page_size=page_size)]
+    else:
+        reports = puller.sync_all(engine, page_size=page_size)
     failed = False
     for r in reports:
         console.print(
