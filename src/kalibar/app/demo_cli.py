@@ -13,6 +13,7 @@ from kalibar.cli_support import command_session, console, handle_errors, progres
 from kalibar.config import get_settings
 from kalibar.db.base import utcnow
 from kalibar.db.session import refresh_statistics
+from kalibar.demo.operations import load_demo_operations
 from kalibar.demo.programme import load_demo_programme
 from kalibar.demo.records import establish_demo_origins, load_demo_records
 from kalibar.demo.service import load_demo
@@ -88,6 +89,9 @@ def demo(
         seizures = DEFAULT_SEIZURES if records else 0
     if seizures:
         _load_seizures(seizures, seed)
+    with command_session() as session:
+        if load_demo_operations(session):
+            console.print(_("demo joint operation added"))
     with command_session() as session:
         if trainings := load_demo_programme(session, seed=seed):
             console.print(_("demo programme ledger: %(n)d trainings added") % {"n": trainings})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kalibar.cli_support import (
@@ -15,7 +16,7 @@ from kalibar.cli_support import (
     operator_actor,
     resolve_id,
 )
-from kalibar.i18n import _
+from kalibar.i18n import _, ngettext
 from kalibar.operations import labels, service, summary
 from kalibar.operations.models import Operation
 from kalibar.sharing.visibility import visible_clause
@@ -61,14 +62,18 @@ def show(
             if m.left_at:
                 console.print("    " + _("%(agency)s left the operation.") % {"agency": code})
         for v in s.linked.shown:
-            console.print(f"  {labels.word(labels.KIND, v.kind)}: {v.label}")
+            console.print(escape(f"  {labels.word(labels.KIND, v.kind)}: {v.label}"))
         if s.linked.hidden:
-            console.print(_("  %(n)d linked objects you may not see") % {"n": s.linked.hidden})
-        for t in s.tasks:
-            console.print(
-                f"  [{labels.word(labels.TASK_STATUS, t.task.status)}] {t.task.title}"
-                f" · {t.owner or '—'} · {t.task.due_on or '—'}"
+            hidden = ngettext(
+                "%(num)d linked object you may not see.",
+                "%(num)d linked objects you may not see.",
+                s.linked.hidden,
             )
+            console.print("  " + hidden % {"num": s.linked.hidden})
+        for t in s.tasks:
+            status = labels.word(labels.TASK_STATUS, t.task.status)
+            line = f"  {status}: {t.task.title} · {t.owner or '—'} · {t.task.due_on or '—'}"
+            console.print(escape(line))
         console.print(_("log entries: %(n)d") % {"n": s.log})
 
 
