@@ -265,3 +265,72 @@ def in_period(r: Planted, start: datetime, end: datetime) -> bool:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------ declarations
+
+
+@dataclass
+class PDecl:
+    owner: Actor
+    lodged_at: datetime
+    plate: str = ""
+    phone: str = ""
+    consignee: str = ""
+    lane: str | None = None
+    distribution: str = "national"
+    uuid: uuid.UUID | None = None
+
+
+def plant_declarations(world: World, rows: list[PDecl]) -> None:
+    from kalibar.targeting.inspection_models import Screening
+    from kalibar.targeting.models import Declaration
+
+    by_owner: dict[str, list[PDecl]] = defaultdict(list)
+    for r in rows:
+        by_owner[r.owner.username].append(r)
+    for group in by_owner.values():
+        owner = group[0].owner
+        with unit_of_work(world.engine, actor=owner) as s:
+            for r in group:
+                d = Declaration(
+                    declaration_id=f"T-{uuid.uuid4().hex[:16]}", flow="postal",
+                    lodged_at=r.lodged_at, office="BA-POST-SARAJEVO",
+                    consignee_name=r.consignee, consignee_phone=r.phone,
+                    consignee_country="BA", vehicle_registration=r.plate,
+                    owner_agency_id=owner.agency_id, owner_country=owner.country,
+                    distribution=r.distribution,
+                )  # fmt: skip
+                s.add(d)
+                s.flush()
+                r.uuid = d.uuid
+                if r.lane:
+                    s.add(Screening(declaration_uuid=d.uuid, lane=r.lane, score=0.5))
+
+
+GIVEN = ["Ana", "Marko", "Ivan", "Jelena", "Nikola", "Amra", "Edin", "Maja", "Goran", "Lejla"]
+FAMILY = ["Horvat", "Jovanović", "Hodžić", "Kovač", "Babić", "Petrović", "Delić", "Perić"]
+
+
+def random_declarations(rng: random.Random, owners: list[Actor], n: int, *, start: datetime,
+                        days: int) -> list[PDecl]:  # fmt: skip
+    """Background declarations: unique plates and phones, unique consignees (a number in
+    the name), a tenth of them red."""
+    return [
+        PDecl(
+            owner=rng.choice(owners),
+            lodged_at=start + timedelta(minutes=rng.randrange(days * 24 * 60)),
+            plate=f"D{rng.randrange(10**9):09d}" if rng.random() < 0.5 else "",
+            phone=f"+3876{rng.randrange(10**8):08d}" if rng.random() < 0.5 else "",
+            consignee=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}",
+            lane="red" if rng.random() < 0.1 else "green",
+        )
+        for i in range(n)
+    ]
+
+
+def random_people(rng: random.Random, rows: list[Planted]) -> None:
+    """Background persons on a third of the seizures, each unique."""
+    for i, r in enumerate(rows):
+        if rng.random() < 0.33:
+            r.persons.append(f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} S{i}")
