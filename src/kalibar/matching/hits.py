@@ -99,7 +99,7 @@ def detect_hits(session: Session, records: Sequence[FirearmRecord]) -> list[Hit]
         Query(r.serial_number, r.make_code, r.model_code, r.calibre_code, r.weapon_type)
         for r in todo
     ]
-    with store.reading(msvc._db(session), session.connection()) as eng:
+    with store.reading(msvc.engine_of(session), session.connection()) as eng:
         results = eng.query_batch(queries, limit=20)
     wanted: dict[FirearmRecord, list[tuple[uuid.UUID, Any]]] = {}
     keys: set[uuid.UUID] = set()
@@ -185,7 +185,7 @@ def record_hits(
             hit.query_record, hit.matched_record = query, matched
             session.add(hit)
             made.append(hit)
-            codes = msvc._agency_codes(session, {query.owner_agency_id, matched.owner_agency_id})
+            codes = msvc.agency_codes(session, {query.owner_agency_id, matched.owner_agency_id})
             params = {
                 "reference": matched.reference,
                 "status": query.status,
@@ -295,7 +295,7 @@ def after_commit(session: Session) -> None:
     rebuild = session.info.pop(hit_scan.REBUILD, False)
     if since is None or (since > utcnow() - store.OVERLAP / 2 and not rebuild):
         return
-    db = msvc._db(session)
+    db = msvc.engine_of(session)
     try:
         store.note_changes(db, since)
     except Exception:  # noqa: BLE001 - the overlap window and the next rebuild still apply
@@ -355,7 +355,8 @@ def _side(rec: FirearmRecord, agency: str, shown: bool) -> Side:
                 rec.calibre, agency, True)  # fmt: skip
 
 
-def _views(session: Session, actor: Actor, hits: list[Hit]) -> list[HitView]:
+def views_of(session: Session, actor: Actor, hits: list[Hit]) -> list[HitView]:
+    """``hits`` as ``actor`` may see them (records and owners resolved in one query each)."""
     if not hits:
         return []
     ids = {h.query_record_id for h in hits} | {h.matched_record_id for h in hits}
@@ -366,7 +367,7 @@ def _views(session: Session, actor: Actor, hits: list[Hit]) -> list[HitView]:
             visible(select(r.uuid).where(r.uuid.in_(ids)), r, actor, include_deleted=True)
         ).scalars()
     )
-    codes = msvc._agency_codes(
+    codes = msvc.agency_codes(
         session, {h.query_agency_id for h in hits} | {h.matched_agency_id for h in hits}
     )
     out = []
@@ -398,7 +399,7 @@ def list_hits(
     if status:
         stmt = stmt.where(Hit.status == status)
     stmt = stmt.order_by(Hit.created_at.desc()).limit(limit)
-    return _views(session, actor, list(session.execute(stmt).scalars()))
+    return views_of(session, actor, list(session.execute(stmt).scalars()))
 
 
 def count_open_hits(session: Session, *, actor: Actor) -> int:
@@ -420,7 +421,7 @@ def _get(session: Session, actor: Actor, hit_id: uuid.UUID) -> Hit:
 
 
 def get_hit(session: Session, *, actor: Actor, hit_id: uuid.UUID) -> HitView:
-    return _views(session, actor, [_get(session, actor, hit_id)])[0]
+    return views_of(session, actor, [_get(session, actor, hit_id)])[0]
 
 
 def decide_hit(
@@ -469,7 +470,7 @@ def decide_hit(
             hit=hit,
         )
     session.flush()
-    return _views(session, actor, [hit])[0]
+    return views_of(session, actor, [hit])[0]
 
 
 def hits_of_record(session: Session, *, actor: Actor, record_id: uuid.UUID) -> list[HitView]:
@@ -477,7 +478,7 @@ def hits_of_record(session: Session, *, actor: Actor, record_id: uuid.UUID) -> l
     page shows them with their decision, who made it and why)."""
     on_record = or_(Hit.query_record_id == record_id, Hit.matched_record_id == record_id)
     stmt = select(Hit).where(on_record, hits_visible_clause(actor)).order_by(Hit.created_at.desc())
-    return _views(session, actor, list(session.execute(stmt).scalars()))
+    return views_of(session, actor, list(session.execute(stmt).scalars()))
 
 
 def links_of(session: Session, *, record_id: uuid.UUID) -> list[RecordLink]:

@@ -114,7 +114,8 @@ def query_codes(
 # ------------------------------------------------------------------ check
 
 
-def _db(session: Session) -> Engine:
+def engine_of(session: Session) -> Engine:
+    """The engine under ``session`` (the index store is kept per engine)."""
     bind = session.get_bind()
     return bind if isinstance(bind, Engine) else bind.engine
 
@@ -124,7 +125,7 @@ def engine_query(
 ) -> tuple[list[Candidate], list[str]]:
     """Ask the index (brought up to date first) for the top ``limit`` candidates; also
     the notes on how wide the search was."""
-    with store.reading(_db(session), session.connection()) as eng:
+    with store.reading(engine_of(session), session.connection()) as eng:
         found = eng.query(
             serial,
             codes["make"],
@@ -188,7 +189,7 @@ def check(
     else:
         stmt = visible(select(r.uuid).where(r.uuid.in_(ids)), r, actor)
         seen = set(session.execute(stmt).scalars())
-    codes = _agency_codes(session, {rec.owner_agency_id for rec in records.values()})
+    codes = agency_codes(session, {rec.owner_agency_id for rec in records.values()})
     result = CheckResult(notes=notes)
     restricted: list[FirearmRecord] = []
     for c in found:
@@ -224,7 +225,8 @@ def check(
     return result
 
 
-def _agency_codes(session: Session, ids: set[int]) -> dict[int, str]:
+def agency_codes(session: Session, ids: set[int]) -> dict[int, str]:
+    """Agency codes by id, for naming owners in results."""
     if not ids:
         return {}
     rows = session.execute(select(Agency.id, Agency.code).where(Agency.id.in_(sorted(ids))))

@@ -432,7 +432,7 @@ def item_hits(
         .order_by(Hit.score.desc(), Hit.created_at)
     )
     found: dict[UUID, list[hit_views.HitView]] = {}
-    for view in hit_views._views(session, actor, list(session.execute(stmt).scalars())):
+    for view in hit_views.views_of(session, actor, list(session.execute(stmt).scalars())):
         hit = view.hit
         rid = hit.query_record_id if hit.query_record_id in ids else hit.matched_record_id
         found.setdefault(rid, []).append(view)
