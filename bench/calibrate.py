@@ -1,61 +1,94 @@
 """Fit the candidate confidence (``kalibar/matching/calibration.json``) offline.
 
-    .venv/bin/python bench/calibrate.py --records 200000 --per-family 400
+    .venv/bin/python bench/calibrate.py --sizes 100000,400000 --per-family 300
 
-Builds a training register with ``bench/misreadings.py`` (its own seed, not the one the
-benchmark evaluates on), checks misread serials of every family and serials that are
-not in the register, and fits a logistic regression on the features of every returned
-candidate (label: it is the true record). Writes the weights as data; the package never
-fits at import.
+Builds training registers of both generators — ``bench/misreadings.py`` (families) and
+``kalibar.matching.synthetic`` (``bench/second_check.py``'s slips) — at each size (the
+random-match feature depends on how full the register is), with seeds of their own (not
+the ones the benchmarks evaluate on), checks misread serials and serials that are not in
+the register, and fits a logistic regression on the features of every returned candidate
+(label: it is the true record). Writes the weights as data; the package never fits at
+import. Fitting on two generators keeps the model from learning one generator's habits.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from families import build, queries, run
+import second_check as second
+from families import Record, build, queries, run
 from misreadings import register
 from sklearn.linear_model import LogisticRegression
 
-from kalibar.app import assemble
-from kalibar.matching.calibration import FEATURES, features
+from kalibar.matching import MatchEngine, Query
+from kalibar.matching.calibration import FEATURES, features, model
+from kalibar.matching.synthetic import generate_records
 
 OUT = Path(__file__).resolve().parents[1] / "src/kalibar/matching/calibration.json"
 
 
+def _rows(
+    engine: MatchEngine, qs: list[tuple[str, Record, str, str | None]]
+) -> tuple[list[list[float]], list[int]]:
+    x: list[list[float]] = []
+    y: list[int] = []
+    chance = engine.chance()
+    for (_, rec, typed, make), o in zip(qs, run(engine, iter(qs)), strict=True):
+        n_readings = len(engine._prepare(Query(typed, make=make)).readings)
+        for j, c in enumerate(o.cands):
+            x.append(features(o.cands, j, make is not None, chance, n_readings))
+            y.append(int(c.key == rec[0]))
+    return x, y
+
+
 def main() -> None:
-    assemble()  # the ORM listeners and audit rules, as every entry point does
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--records", type=int, default=200_000)
-    ap.add_argument("--per-family", type=int, default=400)
+    ap.add_argument("--sizes", default="100000,400000")
+    ap.add_argument("--per-family", type=int, default=300)
     ap.add_argument("--seed", type=int, default=101)
     args = ap.parse_args()
     if json.loads(OUT.read_text())["features"] != list(FEATURES):
         # a new feature list: start from a neutral model (confidence is not a feature)
         zero = {"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "intercept": 0.0}
         OUT.write_text(json.dumps(zero))
-    both = register(args.records + args.records // 5, seed=args.seed)
-    records, outside = both[: args.records], both[args.records :]
-    engine = build(records)
-    present = list(queries(records, args.per_family, args.seed + 1))
-    absent = list(queries(outside, args.per_family, args.seed + 2))
+        model.cache_clear()
     x: list[list[float]] = []
     y: list[int] = []
-    for qs in (present, absent):
-        for (_, rec, _, _), o in zip(qs, run(engine, iter(qs)), strict=True):
-            for j, c in enumerate(o.cands):
-                x.append(features(o.cands, j, o.make is not None))
-                y.append(int(c.key == rec[0]))
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(x), np.array(y))
+    for size in (int(v) for v in args.sizes.split(",")):
+        both = register(size + size // 5, seed=args.seed)
+        records, outside = both[:size], both[size:]
+        engine = build(records)
+        for qs in (
+            list(queries(records, args.per_family, args.seed + 1)),
+            list(queries(outside, args.per_family, args.seed + 2)),
+        ):
+            xs, ys = _rows(engine, qs)
+            x += xs
+            y += ys
+        del engine
+        synth = generate_records(size + size // 5, seed=args.seed + 50)
+        records2, outside2 = synth[:size], synth[size:]
+        engine = second.engine(records2)
+        for qs in (
+            second.checks(records2, args.per_family, random.Random(args.seed + 51)),
+            second.checks(outside2, args.per_family // 2, random.Random(args.seed + 52)),
+        ):
+            xs, ys = _rows(engine, qs)
+            x += xs
+            y += ys
+        del engine
+        print(f"register of {size:,}: {len(y):,} candidates so far, {sum(y):,} true")
+    fit = LogisticRegression(C=1.0, max_iter=4000).fit(np.array(x), np.array(y))
     data = {
         "features": list(FEATURES),
-        "weights": [round(float(w), 6) for w in model.coef_[0]],
-        "intercept": round(float(model.intercept_[0]), 6),
-        "fitted": f"bench/calibrate.py --records {args.records} --per-family "
+        "weights": [round(float(w), 6) for w in fit.coef_[0]],
+        "intercept": round(float(fit.intercept_[0]), 6),
+        "fitted": f"bench/calibrate.py --sizes {args.sizes} --per-family "
         f"{args.per_family} --seed {args.seed}: {len(y)} candidates, {sum(y)} true, "
         f"{datetime.now(UTC):%Y-%m-%d}",
     }

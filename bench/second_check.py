@@ -11,9 +11,14 @@ keypad, a repeated keystroke (a doubled character), an omitted character, two ad
 characters swapped, a character rubbed out (``?``) and a worn run (``*`` over one to
 three characters). Each kind with one and with two slips, with and without the make.
 
-Every setting named in ``--compare`` (``fills``: unreadable marks filled,
-``transposition=X``: the transposition cost) is switched off, then on, and the same
-queries are checked both ways in this process, so the figures are before/after pairs.
+Serials of a disjoint part of the same register, misread the same way, are checked as
+serials *not* in the register: the AUC of the true record's score (and calibrated
+confidence) against their best candidate is the second, independent AUC.
+
+The setting named in ``--compare`` (``fills``: unreadable marks filled,
+``transposition=X``: the transposition cost, ``calibration=OLD.json``: the confidence
+model before) is switched off, then on, and the same queries are checked both ways in
+this process, so the figures are before/after pairs.
 """
 
 from __future__ import annotations
@@ -22,8 +27,12 @@ import argparse
 import random
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from kalibar.matching import MatchConfig, MatchEngine
+import numpy as np
+from families import auc
+
+from kalibar.matching import MatchConfig, MatchEngine, calibration
 from kalibar.matching import prepare as prep
 from kalibar.matching.config import Costs
 from kalibar.matching.synthetic import MODEL_PREFIXES, generate_records
@@ -32,6 +41,7 @@ from kalibar.matching.synthetic import MODEL_PREFIXES, generate_records
 KEYPAD = {"7": "84", "8": "795", "9": "86", "4": "751", "5": "8462", "6": "953",
           "1": "42", "2": "153", "3": "62", "0": "12"}  # fmt: skip
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+Record = tuple[str, str, str, str, str, str]
 
 
 def _body(s: str) -> list[int]:
@@ -105,49 +115,89 @@ def misread(serial: str, slips: list[str], r: random.Random) -> str:
     return s
 
 
+def checks(
+    records: list[Record], per_kind: int, r: random.Random
+) -> list[tuple[str, Record, str, str | None]]:
+    """``(kind, record, typed, make or None)``, ``per_kind`` of each kind."""
+    out = []
+    for name, slips, make in kinds():
+        for _ in range(per_kind):
+            rec = records[r.randrange(len(records))]
+            if len(_body(rec[1])) >= 4:
+                out.append((name, rec, misread(rec[1], slips, r), rec[2] if make else None))
+    return out
+
+
+def engine(records: list[Record], costs: Costs | None = None) -> MatchEngine:
+    config = MatchConfig(costs=costs or Costs(), model_prefixes=MODEL_PREFIXES)
+    return MatchEngine.build(records, config)
+
+
+class _Switch:
+    """A setting of ``--compare`` off (before) or on (after)."""
+
+    def __init__(self, setting: str, on: bool) -> None:
+        self.setting, self.on = setting, on
+        self.costs = Costs()
+        if setting.startswith("transposition="):
+            self.costs = Costs(transposition=float(setting.split("=")[1]) if on else 1.0)
+
+    def __enter__(self) -> _Switch:
+        self.fill_max, self.path = prep.FILL_MAX, calibration._PATH
+        if self.setting == "fills" and not self.on:
+            prep.FILL_MAX = 0
+        if self.setting.startswith("calibration=") and not self.on:
+            calibration._PATH = Path(self.setting.split("=", 1)[1])
+        prep._fills.cache_clear()
+        calibration.model.cache_clear()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        prep.FILL_MAX, calibration._PATH = self.fill_max, self.path
+        prep._fills.cache_clear()
+        calibration.model.cache_clear()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--records", type=int, default=200_000)
     ap.add_argument("--per-kind", type=int, default=300)
     ap.add_argument("--seed", type=int, default=23)
-    ap.add_argument("--compare", default="fills", help="fills | transposition=0.7 | none")
+    ap.add_argument(
+        "--compare", default="fills",
+        help="fills | transposition=0.7 | calibration=OLD.json (the before model) | none",
+    )  # fmt: skip
     args = ap.parse_args()
 
-    records = generate_records(args.records, seed=args.seed)
-    r = random.Random(args.seed + 1)
-    qs = []
-    for name, slips, make in kinds():
-        for _ in range(args.per_kind):
-            rec = records[r.randrange(len(records))]
-            if len(_body(rec[1])) < 4:
-                continue
-            qs.append((name, rec, misread(rec[1], slips, r), rec[2] if make else None))
-
-    def engine(costs: Costs) -> MatchEngine:
-        config = MatchConfig(costs=costs, model_prefixes=MODEL_PREFIXES)
-        return MatchEngine.build(records, config)
-
-    setting = args.compare
+    both = generate_records(args.records + args.records // 10, seed=args.seed)
+    records, outside = both[: args.records], both[args.records :]
+    qs = checks(records, args.per_kind, random.Random(args.seed + 1))
+    absent = checks(outside, max(1, args.per_kind // 3), random.Random(args.seed + 2))
     results: dict[str, dict[str, list[int | None]]] = {}
     for label, on in (("before", False), ("after", True)):
-        costs = Costs()
-        fill_max = prep.FILL_MAX
-        if setting.startswith("transposition="):
-            costs = Costs(transposition=float(setting.split("=")[1]) if on else 1.0)
-        elif setting == "fills" and not on:
-            prep.FILL_MAX = 0
-        prep._fills.cache_clear()
-        eng = engine(costs)
-        t = time.perf_counter()
-        got: dict[str, list[int | None]] = {}
-        for name, rec, typed, make in qs:
-            keys = [c.key for c in eng.query(typed, make=make, limit=10)]
-            got.setdefault(name, []).append(keys.index(rec[0]) if rec[0] in keys else None)
-        took = time.perf_counter() - t
-        prep.FILL_MAX = fill_max
-        prep._fills.cache_clear()
+        with _Switch(args.compare, on) as switch:
+            eng = engine(records, switch.costs)
+            t = time.perf_counter()
+            got: dict[str, list[int | None]] = {}
+            present = []
+            for name, rec, typed, make in qs:
+                cands = eng.query(typed, make=make, limit=10)
+                keys = [c.key for c in cands]
+                rank = keys.index(rec[0]) if rec[0] in keys else None
+                got.setdefault(name, []).append(rank)
+                present.append((cands, rank))
+            took = time.perf_counter() - t
+            best = [eng.query(typed, make=make, limit=10) for _n, _r, typed, make in absent]
         results[label] = got
-        print(f"{label}: {len(qs)} checks in {took:.1f} s ({setting} {'on' if on else 'off'})")
+        print(f"{label}: {len(qs)} checks in {took:.1f} s ({args.compare} {'on' if on else 'off'})")
+        for attr in ("score", "confidence"):
+            pos = np.array([getattr(c[k], attr) if k is not None else 0.0 for c, k in present])
+            neg = np.array([getattr(c[0], attr) if c else 0.0 for c in best])
+            found = np.array([getattr(c[k], attr) for c, k in present if k is not None])
+            print(
+                f"  AUC ({attr}) {auc(pos, neg):.3f} (misses scored 0), {auc(found, neg):.3f} "
+                f"(true record returned) vs best candidate of {len(neg)} absent serials"
+            )
     head = ("kind".ljust(18), "n".rjust(4), " @1 before", "@1 after", " @10 before", "@10 after")
     print(" ".join(head))
     tot = {k: [0, 0] for k in results}
@@ -159,10 +209,7 @@ def main() -> None:
                 ranks = results[label][name]
                 hit = sum(1 for x in ranks if x is not None and x <= at)
                 row.append(f"{hit / len(ranks):9.3f}")
-                if at == 9:
-                    tot[label][1] += hit
-                else:
-                    tot[label][0] += hit
+                tot[label][at == 9] += hit
         n_all += len(results["before"][name])
         print(" ".join(row))
     print(

@@ -23,7 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .blocks import BlockCache
-from .calibration import confidences
+from .calibration import Chance, confidences
 from .config import ATTRIBUTES, UNIT, MatchConfig
 from .delta import DeltaIndex
 from .distance import EditOp, align, align_known, explain_ops
@@ -141,6 +141,7 @@ class MatchEngine:
         self.designations = designations or NO_DESIGNATIONS
         self._prefixes = prepare_prefixes(self.config.model_prefixes)
         self._skeletons: list[str] | None = None
+        self._chance: Chance | None = None
         self.blocks = BlockCache(self.base)
 
     # -- construction ------------------------------------------------------------------
@@ -240,9 +241,16 @@ class MatchEngine:
         self.base = BaseIndex.build(self.config, keys, folded, attrs)
         self.delta = DeltaIndex(self.config.budget)
         self._skeletons = None
+        self._chance = None
         self.blocks = BlockCache(self.base)
 
     # -- querying ----------------------------------------------------------------------
+    def chance(self) -> Chance:
+        """Serial shapes of the base, for the calibrated confidence (computed once)."""
+        if self._chance is None:
+            self._chance = Chance.of_base(self.base.blob, self.base.offsets)
+        return self._chance
+
     def _prepare(self, q: Query) -> Prepared:
         values = {"make": q.make, "model": q.model, "calibre": q.calibre,
                   "weapon_type": q.weapon_type}  # fmt: skip
@@ -402,7 +410,8 @@ class MatchEngine:
             more = extra.get(i)
             if more:
                 found = self._merge_rows(found, more, p, ctxs, limit)
-            for cand, x in zip(found, confidences(found, p.widened), strict=True):
+            conf = confidences(found, p.widened, self.chance(), len(p.readings))
+            for cand, x in zip(found, conf, strict=True):
                 cand.__dict__["confidence"] = x
             out.append(found)
         return out
@@ -473,7 +482,7 @@ class MatchEngine:
                 scored.append((best, key, -1, rec.folded, rec.attributes))
         scored.sort(key=lambda t: (t[0][0][0], t[0][0][1], t[1]))
         found = [self._full(p, *row) for row in scored[:limit]]
-        conf = confidences(found, p.widened)
+        conf = confidences(found, p.widened, self.chance(), len(p.readings))
         return [replace(c, confidence=x) for c, x in zip(found, conf, strict=True)]
 
     def _full(
