@@ -119,7 +119,7 @@ def _rows(
     alone = 1.0 if n_c == 1 else 0.0
     chance = chance or _NO_CHANCE
     many = math.log2(max(n_readings, 1)) / 8
-    out = []
+    out: list[tuple[float, ...]] = []
     for i, c in enumerate(cands):
         x = scores[i]
         n = max(len(c.serial), 1)
