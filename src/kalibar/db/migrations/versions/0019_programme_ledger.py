@@ -90,11 +90,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_programme_participants")),
     )
     op.create_index(
-        "ix_programme_participants_training",
+        "ix_programme_participants_counts",
         "programme_participants",
-        ["training_id", "position"],
+        ["training_id", "gender", "agency", "region", "unit"],
     )
-    op.create_index(op.f("ix_programme_participants_agency"), "programme_participants", ["agency"])
 
     op.create_table(
         "programme_equipment",
@@ -154,9 +153,17 @@ def upgrade() -> None:
         ),
     )
     _owner_indexes("programme_procedures")
+    # Covering index for the programme indicators' counts of seizures (see the model).
+    op.create_index(
+        "ix_seizures_programme_detections",
+        "seizures",
+        ["occurred_at", "place_code", "detection_method", "owner_country", "distribution",
+         "owner_agency_id", "deleted_at", "uuid"],
+    )  # fmt: skip
 
 
 def downgrade() -> None:
+    op.drop_index("ix_seizures_programme_detections", table_name="seizures")
     op.drop_table("programme_procedures")
     op.drop_table("programme_equipment_events")
     op.drop_table("programme_equipment")
