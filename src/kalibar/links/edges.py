@@ -11,14 +11,14 @@ ends (both visible), never here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from kalibar.links.nodes import Ref, chunks
+from kalibar.links.nodes import IDS, Ref, chunks
 from kalibar.matching.models import Hit, RecordLink
 from kalibar.seizures.models import Involvement, SeizedItem, Seizure
 from kalibar.tracing.models import TraceRequest
@@ -38,78 +38,78 @@ class Link:
 
 #: (one end, the other end, what joins them), as a link table stores them.
 Pairs = Select[Any, Any, Any]
-Reader = Callable[[list[uuid.UUID]], Pairs]
+Reader = Callable[[Any], Pairs]
 
 
-def _involvements_of_entities(ids: list[uuid.UUID]) -> Pairs:
+def _involvements_of_entities(ids: Any) -> Pairs:
     i = Involvement
     return select(i.entity_id, i.seizure_id, i.role).where(i.entity_id.in_(ids))
 
 
-def _involvements_of_seizures(ids: list[uuid.UUID]) -> Pairs:
+def _involvements_of_seizures(ids: Any) -> Pairs:
     i = Involvement
     return select(i.entity_id, i.seizure_id, i.role).where(i.seizure_id.in_(ids))
 
 
-def _items_of_seizures(ids: list[uuid.UUID]) -> Pairs:
+def _items_of_seizures(ids: Any) -> Pairs:
     t = SeizedItem
     return select(t.record_id, t.seizure_id, t.kind).where(
         t.seizure_id.in_(ids), t.record_id.is_not(None), t.deleted_at.is_(None)
     )
 
 
-def _items_of_records(ids: list[uuid.UUID]) -> Pairs:
+def _items_of_records(ids: Any) -> Pairs:
     t = SeizedItem
     return select(t.record_id, t.seizure_id, t.kind).where(
         t.record_id.in_(ids), t.deleted_at.is_(None)
     )
 
 
-def _declaration_of_seizures(ids: list[uuid.UUID]) -> Pairs:
+def _declaration_of_seizures(ids: Any) -> Pairs:
     s = Seizure
     return select(s.declaration_uuid, s.uuid, s.context).where(
         s.uuid.in_(ids), s.declaration_uuid.is_not(None)
     )
 
 
-def _seizures_of_declarations(ids: list[uuid.UUID]) -> Pairs:
+def _seizures_of_declarations(ids: Any) -> Pairs:
     s = Seizure
     return select(s.declaration_uuid, s.uuid, s.context).where(s.declaration_uuid.in_(ids))
 
 
-def _hits_as_query(ids: list[uuid.UUID]) -> Pairs:
+def _hits_as_query(ids: Any) -> Pairs:
     return select(Hit.query_record_id, Hit.uuid, Hit.status).where(Hit.query_record_id.in_(ids))
 
 
-def _hits_as_matched(ids: list[uuid.UUID]) -> Pairs:
+def _hits_as_matched(ids: Any) -> Pairs:
     h = Hit
     return select(h.matched_record_id, h.uuid, h.status).where(h.matched_record_id.in_(ids))
 
 
-def _hit_query_records(ids: list[uuid.UUID]) -> Pairs:
+def _hit_query_records(ids: Any) -> Pairs:
     return select(Hit.query_record_id, Hit.uuid, Hit.status).where(Hit.uuid.in_(ids))
 
 
-def _hit_matched_records(ids: list[uuid.UUID]) -> Pairs:
+def _hit_matched_records(ids: Any) -> Pairs:
     return select(Hit.matched_record_id, Hit.uuid, Hit.status).where(Hit.uuid.in_(ids))
 
 
-def _links_a(ids: list[uuid.UUID]) -> Pairs:
+def _links_a(ids: Any) -> Pairs:
     r = RecordLink
     return select(r.record_a, r.record_b, r.kind).where(r.record_a.in_(ids))
 
 
-def _links_b(ids: list[uuid.UUID]) -> Pairs:
+def _links_b(ids: Any) -> Pairs:
     r = RecordLink
     return select(r.record_a, r.record_b, r.kind).where(r.record_b.in_(ids))
 
 
-def _traces_of_records(ids: list[uuid.UUID]) -> Pairs:
+def _traces_of_records(ids: Any) -> Pairs:
     t = TraceRequest
     return select(t.record_id, t.uuid, t.status).where(t.record_id.in_(ids))
 
 
-def _records_of_traces(ids: list[uuid.UUID]) -> Pairs:
+def _records_of_traces(ids: Any) -> Pairs:
     t = TraceRequest
     return select(t.record_id, t.uuid, t.status).where(t.uuid.in_(ids), t.record_id.is_not(None))
 
@@ -123,6 +123,10 @@ class Source:
     b: str
     #: The edge's label: the stored column (a role) or a fixed word.
     fixed: str = ""
+
+    @property
+    def statement(self) -> Pairs:
+        return _STATEMENTS.setdefault(self.reader, self.reader(IDS))
 
 
 #: For each kind of node, the link tables that lead out of it.
@@ -150,21 +154,24 @@ SOURCES: dict[str, tuple[Source, ...]] = {
 }
 
 
+_STATEMENTS: dict[Reader, Pairs] = {}
+
+
 def links_of(session: Session, refs: Iterable[Ref]) -> list[Link]:
     """Every stored link that touches one of ``refs`` (both directions, deduplicated)."""
     by_table: dict[str, list[uuid.UUID]] = {}
     for table, ident in set(refs):
         by_table.setdefault(table, []).append(ident)
     found: set[Link] = set()
+    conn = session.connection()  # Core rows: no ORM bookkeeping for plain link columns
     for table, ids in by_table.items():
-        ordered: Sequence[uuid.UUID] = sorted(ids)
         for source in SOURCES[table]:
-            for part in chunks(ordered):
-                for x, y, word in session.execute(source.reader(part)):
+            for part in chunks(ids):
+                for x, y, word in conn.execute(source.statement, {"ids": part}):
                     if x is None or y is None:
                         continue
                     a, b = (source.a, x), (source.b, y)
                     if b < a:
                         a, b = b, a
                     found.add(Link(a, b, source.fixed or str(word or "")))
-    return sorted(found, key=lambda link: (link.a, link.b, link.label))
+    return list(found)

@@ -11,7 +11,6 @@ Merged entities are drawn as their survivor when the reader may see both.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +22,7 @@ from kalibar.auth.actor import Actor
 from kalibar.errors import NotFound
 from kalibar.links import merges
 from kalibar.links.edges import links_of
-from kalibar.links.nodes import Node, Ref, hidden_owners, node_id, read_nodes, visible_refs
+from kalibar.links.nodes import Node, Ref, Seen, classify, node_id, read_nodes
 
 MAX_HOPS = 4
 MAX_NODES = 600
@@ -69,62 +68,87 @@ class Chart:
 
 
 class Walker:
-    """One request's view of the graph: visibility and merges read once per node."""
+    """One request's view of the graph: each object classified once (visible or hidden,
+    owner, kind, time) and the merges among the visible entities."""
 
     def __init__(self, session: Session, actor: Actor, filters: Filters) -> None:
         self.session = session
         self.actor = actor
         self.filters = filters
-        self.nodes: dict[Ref, Node] = {}
-        self.hidden: dict[Ref, int] = {}
-        self.alias: dict[uuid.UUID, uuid.UUID] = {}
-        self.members: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self.seen: dict[Ref, Seen] = {}
+        self.alias: dict[Ref, Ref] = {}
+        self.members: dict[Ref, set[Ref]] = {}
 
     def canonical(self, ref: Ref) -> Ref:
-        if ref[0] == "entity" and ref[1] in self.alias:
-            return ("entity", self.alias[ref[1]])
-        return ref
+        return self.alias.get(ref, ref)
 
     def read(self, refs: Iterable[Ref]) -> None:
-        """Read the refs not read yet (and the other ends of their merges)."""
-        new = {r for r in refs if r not in self.nodes and r not in self.hidden}
+        """Classify the refs not met yet (and the other ends of their entities' merges)."""
+        new = {r for r in refs if r not in self.seen}
         if not new:
             return
-        shown, hidden = read_nodes(self.session, self.actor, new)
-        self.nodes.update(shown)
-        self.hidden.update(hidden)
-        entity_ids = [r[1] for r in shown if r[0] == "entity"]
+        found = classify(self.session, self.actor, new)
+        self.seen.update(found)
+        entity_ids = [r[1] for r, x in found.items() if r[0] == "entity" and x.visible]
+        if not entity_ids:
+            return
         rows = merges.active_merges(self.session, entity_ids)
         others = {("entity", i) for m in rows for i in (m.merged_id, m.survivor_id)}
-        others -= set(self.nodes) | set(self.hidden)
+        others -= set(self.seen)
         if others:
-            shown, hidden = read_nodes(self.session, self.actor, others)
-            self.nodes.update(shown)
-            self.hidden.update(hidden)
+            self.seen.update(classify(self.session, self.actor, others))
         for m in rows:
-            if ("entity", m.merged_id) in self.nodes and ("entity", m.survivor_id) in self.nodes:
-                self.alias[m.merged_id] = m.survivor_id
-                self.members.setdefault(m.survivor_id, set()).add(m.merged_id)
-                survivor = self.nodes[("entity", m.survivor_id)]
-                merged_id = node_id(("entity", m.merged_id))
-                if merged_id not in survivor.aliases:
-                    survivor.aliases.append(merged_id)
+            merged, survivor = ("entity", m.merged_id), ("entity", m.survivor_id)
+            if self.visible(merged) and self.visible(survivor):
+                self.alias[merged] = survivor
+                self.members.setdefault(survivor, set()).add(merged)
+
+    def visible(self, ref: Ref) -> bool:
+        found = self.seen.get(ref)
+        return found is not None and found.visible
+
+    def hidden(self, ref: Ref) -> bool:
+        found = self.seen.get(ref)
+        return found is not None and not found.visible
 
     def admitted(self, ref: Ref) -> bool:
-        node = self.nodes.get(ref)
-        return node is not None and self.filters.admits(node.kind, node.time)
+        found = self.seen.get(ref)
+        return found is not None and found.visible and self.filters.admits(found.kind, found.time)
 
     def with_members(self, refs: Iterable[Ref]) -> set[Ref]:
         out = set(refs)
         for r in list(out):
-            if r[0] == "entity":
-                out.update(("entity", m) for m in self.members.get(r[1], ()))
+            out |= self.members.get(r, set())
         return out
+
+    def step(self, frontier: set[Ref]) -> list[tuple[Ref, Ref, str]]:
+        """(near, far, label) for every stored link out of the frontier, both ends
+        classified and merged entities drawn as their survivor."""
+        found = links_of(self.session, self.with_members(frontier))
+        self.read(r for link in found for r in (link.a, link.b))
+        out = []
+        for link in found:
+            a, b = self.canonical(link.a), self.canonical(link.b)
+            if a == b:
+                continue
+            if a in frontier:
+                out.append((a, b, link.label))
+            if b in frontier:
+                out.append((b, a, link.label))
+        return out
+
+    def nodes(self, refs: Iterable[Ref]) -> dict[Ref, Node]:
+        """The drawn nodes with their labels (read through the visibility rule again)."""
+        drawn = read_nodes(self.session, self.actor, refs)
+        for merged, survivor in sorted(self.alias.items()):
+            if survivor in drawn:
+                drawn[survivor].aliases.append(node_id(merged))
+        return drawn
 
 
 def _root(walker: Walker, ref: Ref) -> Ref:
     walker.read([ref])
-    if ref not in walker.nodes:
+    if not walker.visible(ref):
         raise NotFound(ref[0], str(ref[1]))
     return walker.canonical(ref)
 
@@ -149,101 +173,52 @@ def expand(
     max_nodes: int = MAX_NODES,
 ) -> Chart:
     """What is connected to ``root`` within ``hops`` (plus the ``keep`` nodes of a saved
-    chart that are still visible), drawn only where the reader may see."""
+    chart that are still visible), drawn only where the reader may see. Hidden objects
+    next to a drawn node are counted by owner, the outer ring's neighbours included."""
     walker = Walker(session, actor, filters or Filters())
     start = _root(walker, root)
     hops = max(0, min(hops, MAX_HOPS))
     drawn: set[Ref] = {start}
-    kept = [walker.canonical(r) for r in keep]
+    kept = list(keep)
     walker.read(kept)
-    drawn.update(r for r in (walker.canonical(r) for r in kept) if walker.admitted(r))
+    drawn.update(r for r in (walker.canonical(k) for k in kept) if walker.admitted(r))
     frontier = set(drawn)
     edges: set[tuple[Ref, Ref, str]] = set()
-    hidden_next: set[Ref] = set()
+    hidden: set[Ref] = set()
     truncated = False
-    for _hop in range(hops):
+    for hop in range(hops + 1):
         if not frontier:
             break
-        found = links_of(session, walker.with_members(frontier))
-        walker.read(r for link in found for r in (link.a, link.b))
         nxt: set[Ref] = set()
-        for link in found:
-            a, b = walker.canonical(link.a), walker.canonical(link.b)
-            for near, far in ((a, b), (b, a)):
-                if near not in drawn:
-                    continue
-                if far in walker.hidden:
-                    hidden_next.add(far)
-                elif walker.admitted(far) and far not in drawn:
-                    if len(drawn) + len(nxt) >= max_nodes and far not in nxt:
-                        truncated = True
-                        continue
-                    nxt.add(far)
+        for near, far, label in walker.step(frontier):
+            if walker.hidden(far):
+                hidden.add(far)
+                continue
+            if far in drawn:
+                edges.add((near, far, label) if near < far else (far, near, label))
+                continue
+            if hop == hops or not walker.admitted(far):
+                continue  # the outer ring's neighbours: only the hidden ones are counted
+            if far not in nxt and len(drawn) + len(nxt) >= max_nodes:
+                truncated = True
+                continue
+            nxt.add(far)
+            edges.add((near, far, label) if near < far else (far, near, label))
         drawn |= nxt
         frontier = nxt
-    # every stored link between two drawn nodes (also those a later hop reached), and
-    # the hidden neighbours of the outer ring (read lightly: only their owners are kept)
-    last = links_of(session, walker.with_members(drawn))
-    outer = {r for link in last for r in (link.a, link.b)}
-    outer -= set(walker.nodes) | set(walker.hidden)
-    walker.hidden.update(hidden_owners(session, actor, outer))
-    for link in last:
-        a, b = walker.canonical(link.a), walker.canonical(link.b)
-        if a in drawn and b in drawn and a != b:
-            edges.add((a, b, link.label) if a < b else (b, a, link.label))
-        for near, far in ((a, b), (b, a)):
-            if near in drawn and far in walker.hidden:
-                hidden_next.add(far)
-    hidden = _hidden_by_agency(session, (walker.hidden[r] for r in hidden_next))
-    nodes = sorted((walker.nodes[r] for r in drawn), key=lambda n: (n.ref != start, n.id))
+    labels = walker.nodes(drawn)
+    nodes = sorted(labels.values(), key=lambda n: (n.ref != start, n.id))
     return Chart(
         root=node_id(start),
         nodes=nodes,
-        edges=[Edge(node_id(a), node_id(b), w) for a, b, w in sorted(edges)],
-        hidden=hidden,
+        edges=[
+            Edge(node_id(a), node_id(b), w)
+            for a, b, w in sorted(edges)
+            if a in labels and b in labels
+        ],  # fmt: skip
+        hidden=_hidden_by_agency(session, (walker.seen[r].owner for r in hidden)),
         truncated=truncated,
     )
-
-
-def _neighbours(
-    session: Session, actor: Actor, filters: Filters, frontier: set[Ref],
-    known: dict[Ref, bool], alias: dict[Ref, Ref], members: dict[Ref, set[Ref]],
-) -> list[tuple[Ref, Ref, str]]:  # fmt: skip
-    """(from, to, label) for each admitted, visible neighbour of the frontier."""
-    asked = set(frontier)
-    for r in frontier:
-        asked |= members.get(r, set())
-    found = links_of(session, asked)
-    unknown = {r for link in found for r in (link.a, link.b) if r not in known}
-    if unknown:
-        seen = visible_refs(session, actor, unknown)
-        for r in unknown:
-            known[r] = r in seen and filters.admits(*seen[r])
-        _merge_aliases(session, actor, seen, known, alias, members)
-    out: list[tuple[Ref, Ref, str]] = []
-    for link in found:
-        a, b = alias.get(link.a, link.a), alias.get(link.b, link.b)
-        for near, far in ((a, b), (b, a)):
-            if near in frontier and far != near and known.get(far):
-                out.append((near, far, link.label))
-    return out
-
-
-def _merge_aliases(
-    session: Session, actor: Actor, seen: dict[Ref, tuple[str, datetime | None]],
-    known: dict[Ref, bool], alias: dict[Ref, Ref], members: dict[Ref, set[Ref]],
-) -> None:  # fmt: skip
-    entity_ids = [r[1] for r in seen if r[0] == "entity"]
-    if not entity_ids:
-        return
-    for m in merges.active_merges(session, entity_ids):
-        merged, survivor = ("entity", m.merged_id), ("entity", m.survivor_id)
-        for r in (merged, survivor):
-            if r not in known:
-                known[r] = r in visible_refs(session, actor, [r])
-        if known.get(merged) and known.get(survivor):
-            alias[merged] = survivor
-            members.setdefault(survivor, set()).add(merged)
 
 
 def shortest_path(
@@ -258,17 +233,8 @@ def shortest_path(
     """A shortest chain of visible, admitted nodes between two nodes (bidirectional
     breadth-first search, one batch of queries per level, the smaller side first).
     An empty chart (no nodes) when none exists within ``max_depth`` links."""
-    filters = filters or Filters()
-    ends = visible_refs(session, actor, [source, target])
-    if source not in ends:
-        raise NotFound(source[0], str(source[1]))
-    if target not in ends:
-        raise NotFound(target[0], str(target[1]))
-    known: dict[Ref, bool] = {r: True for r in ends}
-    alias: dict[Ref, Ref] = {}
-    members: dict[Ref, set[Ref]] = {}
-    _merge_aliases(session, actor, ends, known, alias, members)
-    source, target = alias.get(source, source), alias.get(target, target)
+    walker = Walker(session, actor, filters or Filters())
+    source, target = _root(walker, source), _root(walker, target)
     parents: list[dict[Ref, tuple[Ref, str] | None]] = [{source: None}, {target: None}]
     frontiers: list[set[Ref]] = [{source}, {target}]
     meet: Ref | None = source if source == target else None
@@ -276,10 +242,8 @@ def shortest_path(
     while meet is None and depth < max_depth and frontiers[0] and frontiers[1]:
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         nxt: set[Ref] = set()
-        for near, far, label in _neighbours(
-            session, actor, filters, frontiers[side], known, alias, members
-        ):
-            if far in parents[side]:
+        for near, far, label in walker.step(frontiers[side]):
+            if far in parents[side] or not walker.admitted(far):
                 continue
             parents[side][far] = (near, label)
             nxt.add(far)
@@ -290,9 +254,8 @@ def shortest_path(
     if meet is None:
         return Chart(root=node_id(source), nodes=[], edges=[])
     chain = _chain(parents, meet)
-    walker = Walker(session, actor, filters)
-    walker.read(r for r, _label in chain)
-    nodes = [walker.nodes[r] for r, _label in chain if r in walker.nodes]
+    labels = walker.nodes(r for r, _label in chain)
+    nodes = [labels[r] for r, _label in chain if r in labels]
     edges = [
         Edge(node_id(chain[i][0]), node_id(chain[i + 1][0]), chain[i + 1][1])
         for i in range(len(chain) - 1)

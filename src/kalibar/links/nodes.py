@@ -14,9 +14,10 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, case, literal, null, select
 from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
@@ -208,83 +209,76 @@ def chunks(ids: Sequence[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
         yield list(ids[start : start + CHUNK])
 
 
-def read_nodes(
-    session: Session, actor: Actor, refs: Iterable[Ref]
-) -> tuple[dict[Ref, Node], dict[Ref, int]]:
-    """The visible nodes among ``refs``, and the owner agency of each hidden one.
-
-    Tombstoned objects are neither: they are gone for everybody."""
+def _by_table(refs: Iterable[Ref]) -> dict[str, list[uuid.UUID]]:
     by_table: dict[str, list[uuid.UUID]] = {}
     for table, ident in set(refs):
         by_table.setdefault(table, []).append(ident)
+    return by_table
+
+
+#: One expanding parameter for a batch of ids: each statement is compiled once and cached
+#: (an IN list of literal binds would be compiled again for every batch).
+IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the walk needs of one object: may the reader see it, who owns it (for the
+    count of hidden ones), and its kind and time (for the filters)."""
+
+    visible: bool
+    owner: int
+    kind: str
+    time: datetime | None
+
+
+@lru_cache(maxsize=512)
+def _classify_statement(table: str, actor: Actor) -> Select[Any, Any, Any, Any, Any]:
+    """Built once per kind and reader (the visibility clause is costly to build)."""
+    spec = TABLE_SPECS[table]
+    pk = spec.model.uuid
+    kind = spec.kind if not isinstance(spec.kind, str) else literal(spec.kind)
+    when = spec.time if spec.time is not None else null()
+    stmt = select(pk, spec.owner, kind, when, case((spec.clause(actor), 1), else_=0))
+    stmt = stmt.where(pk.in_(IDS))
+    if spec.tombstoned:
+        stmt = stmt.where(spec.model.deleted_at.is_(None))
+    return stmt
+
+
+def classify(session: Session, actor: Actor, refs: Iterable[Ref]) -> dict[Ref, Seen]:
+    """One light query per kind of object and chunk: the visibility rule evaluated as a
+    column, so hidden and visible objects are told apart in the same read. Tombstoned
+    objects are left out (gone for everybody)."""
+    out: dict[Ref, Seen] = {}
+    for table, ids in _by_table(refs).items():
+        stmt = _classify_statement(table, actor)
+        for part in chunks(ids):
+            rows = session.connection().execute(stmt, {"ids": part})
+            for ident, owner, what, at, shown in rows:
+                out[(table, ident)] = Seen(bool(shown), int(owner or 0), str(what), _aware(at))
+    return out
+
+
+@lru_cache(maxsize=512)
+def _read_statement(table: str, actor: Actor) -> Select[Any]:
+    spec = TABLE_SPECS[table]
+    # plain rows (attribute access by column name), not ORM objects: what is drawn is
+    # only read, and building mapped objects cost more than the query here
+    stmt = select(*spec.model.__table__.c).where(spec.model.uuid.in_(IDS), spec.clause(actor))
+    if spec.tombstoned:
+        stmt = stmt.where(spec.model.deleted_at.is_(None))
+    return stmt
+
+
+def read_nodes(session: Session, actor: Actor, refs: Iterable[Ref]) -> dict[Ref, Node]:
+    """Labels and facts of the visible ones among ``refs`` (what is drawn)."""
     shown: dict[Ref, Node] = {}
-    hidden: dict[Ref, int] = {}
-    for table, ids in by_table.items():
+    for table, ids in _by_table(refs).items():
         spec = TABLE_SPECS[table]
-        pk = spec.model.uuid
-        for part in chunks(sorted(ids)):
-            stmt = select(spec.model).where(pk.in_(part), spec.clause(actor))
-            if spec.tombstoned:
-                stmt = stmt.where(spec.model.deleted_at.is_(None))
-            for obj in session.execute(stmt).scalars():
+        stmt = _read_statement(table, actor)
+        for part in chunks(ids):
+            for obj in session.connection().execute(stmt, {"ids": part}):
                 node = spec.build(obj)
                 shown[node.ref] = node
-            rest = [i for i in part if (table, i) not in shown]
-            if not rest:
-                continue
-            owners = select(pk, spec.owner).where(pk.in_(rest))
-            if spec.tombstoned:
-                owners = owners.where(spec.model.deleted_at.is_(None))
-            for ident, owner in session.execute(owners):
-                hidden[(table, ident)] = int(owner or 0)
-    return shown, hidden
-
-
-def visible_refs(
-    session: Session, actor: Actor, refs: Iterable[Ref]
-) -> dict[Ref, tuple[str, datetime | None]]:
-    """The visible ones among ``refs`` with their kind and time — the light read the path
-    search makes of every node it passes (labels are read only for the path found)."""
-    by_table: dict[str, list[uuid.UUID]] = {}
-    for table, ident in set(refs):
-        by_table.setdefault(table, []).append(ident)
-    out: dict[Ref, tuple[str, datetime | None]] = {}
-    for table, ids in by_table.items():
-        spec = TABLE_SPECS[table]
-        pk = spec.model.uuid
-        columns: list[Any] = [pk]
-        if not isinstance(spec.kind, str):
-            columns.append(spec.kind)
-        if spec.time is not None:
-            columns.append(spec.time)
-        for part in chunks(sorted(ids)):
-            stmt = select(*columns).where(pk.in_(part), spec.clause(actor))
-            if spec.tombstoned:
-                stmt = stmt.where(spec.model.deleted_at.is_(None))
-            for row in session.execute(stmt):
-                values = list(row)
-                ident = values.pop(0)
-                kind = spec.kind if isinstance(spec.kind, str) else str(values.pop(0))
-                when = _aware(values.pop(0)) if spec.time is not None else None
-                out[(table, ident)] = (kind, when)
-    return out
-
-
-def hidden_owners(session: Session, actor: Actor, refs: Iterable[Ref]) -> dict[Ref, int]:
-    """The owner agency of each of ``refs`` the actor may not see (tombstones left out)."""
-    wanted = set(refs)
-    seen = visible_refs(session, actor, wanted)
-    out: dict[Ref, int] = {}
-    by_table: dict[str, list[uuid.UUID]] = {}
-    for table, ident in wanted - set(seen):
-        by_table.setdefault(table, []).append(ident)
-    for table, ids in by_table.items():
-        spec = TABLE_SPECS[table]
-        pk = spec.model.uuid
-        for part in chunks(sorted(ids)):
-            owners = select(pk, spec.owner).where(pk.in_(part))
-            if spec.tombstoned:
-                owners = owners.where(spec.model.deleted_at.is_(None))
-            for ident, owner in session.execute(owners):
-                out[(table, ident)] = int(owner or 0)
-    return out
+    return shown
