@@ -37,7 +37,6 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -216,8 +215,9 @@ def run(engine: Engine, entities: list, seizures: list, repeat: int, seed: int) 
     audited = timed(engine, two_hop_audited, repeat)
     paths = timed(engine, path, repeat)
     print(f"database: {engine.dialect.name}; {repeat} calls each, one warm-up")
-    for name, times in (("baseline two-hop SQL (no filter)", base), ("two-hop expansion", hop),
-                        ("two-hop + audit + commit", audited), ("shortest path", paths)):  # fmt: skip
+    rows = [("baseline two-hop SQL (no filter)", base), ("two-hop expansion", hop),
+            ("two-hop + audit + commit", audited), ("shortest path", paths)]  # fmt: skip
+    for name, times in rows:
         p50, p95 = pcts(times)
         print(f"  {name:34s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {max(times):7.1f} ms")
     sizes.sort()
