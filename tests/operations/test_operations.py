@@ -61,6 +61,15 @@ def test_access_follows_membership_and_ends_on_leaving(world: World) -> None:
     assert gp.get(url).status_code == 200
     assert rs.get(url).status_code == 404  # hidden is absent
     assert op["uuid"] not in {o["uuid"] for o in rs.get(OPS).json()}
+    # its sharing group (named by the reference only) is listed to its members only
+    groups = [g for g in gp.get("/api/v1/sharing/groups").json() if g["purpose"]]
+    assert [g["name"] for g in groups] == [op["reference"]]
+    assert not [g for g in rs.get("/api/v1/sharing/groups").json() if g["purpose"]]
+    assert rs.get(f"/api/v1/sharing/groups/{groups[0]['uuid']}").status_code == 404
+    r = token_client(world.engine, "admin").post(
+        f"/api/v1/sharing/groups/{groups[0]['uuid']}/members", json={"agency": "RS-UC"}
+    )
+    assert r.status_code == 404  # BA-UIO's administrator, but not in the operation's group
 
     # the lead links its own record and shares it with the operation
     mine = _record(uio, "OP 400101")

@@ -80,12 +80,13 @@ def create_operation(
     _check_dates(starts_on, ends_on)
     prefix = actor.agency_code.split("-", 1)[-1] + "-OP"
     reference = next_references(session, prefix, 1)[0]
+    # The group is named by the reference only: group names are platform data (lists, the
+    # audit trail), an operation's name and purpose are for its members.
     group = manage.create_managed_group(
         session,
-        name=f"{reference} · {name}"[:120],
+        name=reference,
         purpose=GROUP_PURPOSE,
         owner_agency_id=actor.agency_id,
-        description=_("Members of joint operation %(ref)s") % {"ref": reference},
     )
     op = Operation(
         reference=reference,

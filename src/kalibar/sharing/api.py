@@ -38,7 +38,7 @@ def remove_partnership(country: str, partner: str, db: Db, actor: CurrentActor) 
 @router.get("/groups", response_model=list[GroupOut])
 def list_groups(db: Db, actor: CurrentActor) -> list[GroupOut]:
     codes = manage.agency_codes(db)
-    return [GroupOut.of(g, codes) for g in manage.list_groups(db)]
+    return [GroupOut.of(g, codes) for g in manage.list_groups(db, actor=actor)]
 
 
 @router.post("/groups", response_model=GroupOut, status_code=201)
@@ -56,7 +56,8 @@ def create_group(body: GroupIn, db: Db, actor: CurrentActor) -> GroupOut:
 
 @router.get("/groups/{group_id}", response_model=GroupOut)
 def get_group(group_id: uuid.UUID, db: Db, actor: CurrentActor) -> GroupOut:
-    return GroupOut.of(manage.get_group(db, group_id=group_id), manage.agency_codes(db))
+    group = manage.read_group(db, actor=actor, group_id=group_id)
+    return GroupOut.of(group, manage.agency_codes(db))
 
 
 @router.post("/groups/{group_id}/members", response_model=GroupOut, status_code=201)

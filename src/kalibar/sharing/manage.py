@@ -109,10 +109,14 @@ def remove_partnership(session: Session, *, actor: Actor, country: str, partner:
 # ------------------------------------------------------------------ groups
 
 
-def list_groups(session: Session, *, include_managed: bool = True) -> list[SharingGroup]:
+def list_groups(session: Session, *, actor: Actor | None = None) -> list[SharingGroup]:
+    """Every plain group; a group kept by a slice (an operation's) only to its members and
+    the console, so the list does not tell everyone which agencies work an operation."""
     stmt = select(SharingGroup).order_by(SharingGroup.name)
-    if not include_managed:
-        stmt = stmt.where(SharingGroup.purpose == "")
+    if actor is not None and not is_console(actor):
+        stmt = stmt.where(
+            (SharingGroup.purpose == "") | SharingGroup.id.in_(sorted(actor.group_ids))
+        )
     return list(session.execute(stmt).scalars())
 
 
@@ -123,6 +127,14 @@ def get_group(session: Session, *, group_id: uuid.UUID) -> SharingGroup:
     if found is None:
         raise NotFound("SharingGroup", str(group_id))
     return found
+
+
+def read_group(session: Session, *, actor: Actor, group_id: uuid.UUID) -> SharingGroup:
+    """A group as a person reads it: an operation's group only by its members (404 else)."""
+    group = get_group(session, group_id=group_id)
+    if group.purpose and not is_console(actor) and group.id not in actor.group_ids:
+        raise NotFound("SharingGroup", str(group_id))
+    return group
 
 
 def may_manage_group(actor: Actor, group: SharingGroup) -> bool:
@@ -229,7 +241,7 @@ def add_member(
     country: str | None = None,
 ) -> SharingGroupMember:
     """Add one agency or one whole country to a plain group."""
-    group = get_group(session, group_id=group_id)
+    group = read_group(session, actor=actor, group_id=group_id)
     _require_manager(actor, group)
     if bool(agency) == bool(country):
         raise Invalid(_("Name either an agency or a country."), [{"field": "member"}])
@@ -247,7 +259,7 @@ def remove_member(
     country: str | None = None,
 ) -> None:
     """Remove one agency or country: the group's objects are no longer visible to it."""
-    group = get_group(session, group_id=group_id)
+    group = read_group(session, actor=actor, group_id=group_id)
     _require_manager(actor, group)
     if bool(agency) == bool(country):
         raise Invalid(_("Name either an agency or a country."), [{"field": "member"}])

@@ -64,7 +64,7 @@ def _overview(
 ) -> Response:
     ctx = {
         "partnerships": manage.list_partnerships(db),
-        "groups": manage.list_groups(db),
+        "groups": manage.list_groups(db, actor=actor),
         "codes": manage.agency_codes(db),
         "may_open": lambda country: manage.may_open_country(actor, country),
         "errors": errors or {},
@@ -128,7 +128,7 @@ def _group_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    group = manage.get_group(db, group_id=group_id)
+    group = manage.read_group(db, actor=actor, group_id=group_id)
     ctx = {
         "group": group,
         "codes": manage.agency_codes(db),
