@@ -200,3 +200,20 @@ def test_merge_and_split_are_audited_owner_only_and_reversible(world: World) -> 
         assert "same passport number" in entries[0].changes
         assert "different fathers' names" in entries[1].changes
         assert entries[1].actor == "officer"
+
+
+def test_a_merge_is_as_visible_in_the_audit_trail_as_its_entities(world: World) -> None:
+    officer, hr = actor_of(world, "officer"), actor_of(world, "hr.officer")
+    with unit_of_work(world.engine, actor=officer) as s:
+        p = Planter(s)
+        p.entity("Ivo", "BA-UIO")
+        p.entity("Иво", "BA-UIO")
+        b = p.built
+    with unit_of_work(world.engine, actor=officer) as s:
+        row = merges.merge_entities(s, actor=officer, survivor_id=_entity(b["Ivo"]),
+                                    merged_id=_entity(b["Иво"]), reason="same")  # fmt: skip
+        merge_id = row.uuid
+    resolver = merges.audit_scopes()["EntityMerge"]
+    with world.session() as s:
+        assert resolver(s, officer, [merge_id]) == {merge_id}
+        assert resolver(s, hr, [merge_id]) == set()

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from kalibar.audit.scope import Resolver
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.db.session import lock_for_writing
@@ -23,7 +24,7 @@ from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import _
 from kalibar.links.models import EntityMerge
 from kalibar.seizures.models import Entity
-from kalibar.sharing.visibility import get_editable
+from kalibar.sharing.visibility import get_editable, visible
 
 REASON_MAX = 2000
 
@@ -136,3 +137,22 @@ def related(session: Session, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     for m in active_merges(session, ids):
         out.update((m.merged_id, m.survivor_id))
     return out
+
+
+def audit_scopes() -> dict[str, Resolver]:
+    """A merge is as visible in the audit trail as its two entities (both must be)."""
+
+    def merges_seen(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        rows = session.execute(
+            select(EntityMerge.uuid, EntityMerge.survivor_id, EntityMerge.merged_id).where(
+                EntityMerge.uuid.in_(ids)
+            )
+        ).all()
+        entities = {e for _m, a, b in rows for e in (a, b)}
+        if not entities:
+            return set()
+        stmt = visible(select(Entity.uuid).where(Entity.uuid.in_(entities)), Entity, actor)
+        seen = set(session.execute(stmt).scalars())
+        return {m for m, a, b in rows if a in seen and b in seen}
+
+    return {"EntityMerge": merges_seen}
