@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -377,7 +377,6 @@ def indicators_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         kit_bars=kit, percent=charts.percent,
         csv_href="/programme/indicators.csv" + link, xlsx_href="/programme/indicators.xlsx" + link,
         tables=list(io_export.tables(ind)),
-        today=date.today(), one_day=timedelta(days=1),
     )  # fmt: skip
 
 
