@@ -38,6 +38,12 @@ def test_sdg_by_period_equals_the_indicator(world: World, planted: Planted) -> N
     for field in year.figures:
         assert year.figures[field] == h1.figures[field] + h2.figures[field]
     assert year.figures["denominator"] == Expected(planted, "national", "BA").sdg()[0]
+    with world.session() as s:
+        report = service.iafq_report(s, actor=focal, year=YEAR)
+    assert report.sdg is not None
+    assert (report.sdg.denominator, report.sdg.numerator, report.sdg.excluded_antiques) == (
+        year.figures["denominator"], year.figures["numerator"], year.figures["excluded_antiques"]
+    )  # fmt: skip
 
 
 def test_pages(world: World, planted: Planted) -> None:
@@ -121,3 +127,37 @@ def test_api(world: World, planted: Planted) -> None:
         ).status_code
         == 409
     )
+
+
+def test_the_page_keeps_figures_per_scope_and_computes_again_on_request(
+    world: World, planted: Planted
+) -> None:
+    from datetime import date
+
+    from kalibar.db.session import unit_of_work
+    from kalibar.records.models import FirearmRecord
+    from kalibar.reports import cache
+
+    cache.forget()
+    focal, officer = client_for(world.engine), client_for(world.engine)
+    login(focal, "focalpoint", world.passwords["focalpoint"])
+    login(officer, "officer", world.passwords["officer"])
+
+    def total(client: object, extra: str = "") -> int:
+        html = client.get(f"/reports/iafq?year={YEAR}{extra}").text  # type: ignore[attr-defined]
+        found = re.search(
+            r'data-table="arms-type".*?<tfoot>.*?dimension=type">(\d+)</a></td></tr>', html, re.S
+        )
+        assert found, html[:500]
+        return int(found.group(1))
+
+    national, own = total(focal), total(officer)
+    assert national == len(Expected(planted, "national", "BA").arms())
+    assert own == len(Expected(planted, "agency", "BA-UIO").arms())
+    uio = actor_of(world, "officer")
+    with unit_of_work(world.engine, actor=uio) as s:
+        s.add(FirearmRecord(reference="LATE-REC", status="seized", event_date=date(YEAR, 5, 5),
+                            owner_agency_id=uio.agency_id, owner_country="BA", distribution="national"))  # fmt: skip
+    assert total(focal) == national  # kept
+    assert total(focal, "&fresh=1") == national + 1
+    assert total(officer, "&fresh=1") == own + 1

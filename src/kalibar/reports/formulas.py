@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.programme.models import Gender, Participant, Training
 from kalibar.records.models import FirearmRecord
-from kalibar.reports import iafq
+from kalibar.reports import iafq, sdg_period
 from kalibar.reports.periods import Period
 from kalibar.reports.scope import Scope
 from kalibar.seizures.models import ItemKind, SeizedItem, Seizure
@@ -89,7 +89,7 @@ def traces_answered(session: Session, scope: Scope, period: Period) -> Figure:
 
 
 def sdg_16_4_2(session: Session, scope: Scope, period: Period) -> Figure:
-    ratio = iafq.sdg_for(session, scope=scope, period=period).ratio
+    ratio = sdg_period.compute_period(session, scope=scope, period=period).ratio
     return None if ratio is None else round(ratio * 100, 1)
 
 

@@ -19,7 +19,8 @@ visibility filter.
   parts; listed with their detail only where the reader may see them (the rest counted).
 - **Tracing** (``traces_sent``, ``traces_received``): trace requests sent in the year
   (``sent_at``; drafts never count) by the other side's country and result.
-- **SDG 16.4.2** with the antiques rule, from :mod:`kalibar.indicators.sdg`.
+- **SDG 16.4.2** with the antiques rule of :mod:`kalibar.indicators.sdg`, from the same
+  scan as the arms (a test holds it equal to the indicator's national total).
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from kalibar.indicators import sdg
-from kalibar.indicators.service import national_viewers
 from kalibar.records.models import RECOVERED, FirearmRecord
 from kalibar.reports.periods import Period
 from kalibar.reports.scope import Scope
@@ -211,21 +211,37 @@ def dimension_match(dimension: str, key: str) -> ColumnElement[bool]:
 
 
 def _arms(session: Session, report: Iafq) -> None:
+    """Every arms table and the SDG 16.4.2 figures from one grouped scan of the year.
+
+    Plain columns in GROUP BY (PostgreSQL cannot match parameterised expressions); the
+    antiques flag compares with a literal for the same reason."""
     r = FirearmRecord
-    for dimension in DIMENSIONS:
-        cols = dimension_columns(dimension)
-        stmt: Select[Any] = select(r.status, *cols, func.count()).select_from(r)
-        if dimension == "context":
-            stmt = with_seizure(stmt)
-        stmt = stmt.where(*arms_filter(report.scope, report.period)).group_by(r.status, *cols)
-        rows: dict[str, ArmsRow] = {}
-        for status, *values, n in session.execute(stmt):
-            key = dimension_key(dimension, tuple(values))
-            rows.setdefault(key, ArmsRow(key)).counts[status] += int(n)
+    antique = case((r.year_of_manufacture < literal_column(str(sdg.ANTIQUE_BEFORE)), 1), else_=0)
+    dims = [dimension_columns(d) for d in DIMENSIONS]
+    cols = (r.status, *(c for group in dims for c in group), antique, r.origin_established)
+    stmt: Select[Any] = select(*cols, func.count()).select_from(r)
+    stmt = with_seizure(stmt).where(*arms_filter(report.scope, report.period)).group_by(*cols)
+    tables: dict[str, dict[str, ArmsRow]] = {d: {} for d in DIMENSIONS}
+    counted = sdg.SdgReport(
+        query=sdg.SdgQuery(report.period.first_day, report.period.last_day),
+        viewer=report.scope.label,
+    )
+    for status, *values, is_antique, established, n in session.execute(stmt):
+        count = int(n)
+        at = 0
+        for dimension, group in zip(DIMENSIONS, dims, strict=True):
+            key = dimension_key(dimension, tuple(values[at : at + len(group)]))
+            at += len(group)
+            tables[dimension].setdefault(key, ArmsRow(key)).counts[status] += count
+        report.arms_total.counts[status] += count
+        if is_antique:
+            counted.excluded_antiques += count
+        else:
+            counted.denominator += count
+            counted.numerator += count if established else 0
+    for dimension, rows in tables.items():
         report.arms[dimension] = sorted(rows.values(), key=lambda x: (-x.total, x.key))
-    for row in report.arms["type"]:
-        for status, n in row.counts.items():
-            report.arms_total.counts[status] += n
+    report.sdg = counted
 
 
 def _quantities(session: Session, report: Iafq, kind: ItemKind) -> list[QuantityRow]:
@@ -264,30 +280,25 @@ def firearm_lines() -> Any:
 
 
 def _routes(session: Session, report: Iafq) -> None:
-    s = Seizure
+    s, i = Seizure, SeizedItem
     has_route = or_(
         s.origin_country.is_not(None), s.destination_country.is_not(None), s.transit_countries != ""
     )
     cols = (s.origin_country, s.transit_countries, s.destination_country)
-    firearms = (
-        select(SeizedItem.seizure_id, func.count().label("n"))
-        .where(SeizedItem.kind == ItemKind.firearm.value, SeizedItem.deleted_at.is_(None))
-        .group_by(SeizedItem.seizure_id)
-        .subquery()
-    )
+    guns = func.sum(case((i.kind == ItemKind.firearm.value, 1), else_=0))
     stmt = (
-        select(*cols, func.count(), func.coalesce(func.sum(firearms.c.n), 0))
+        select(*cols, func.count(func.distinct(s.uuid)), func.coalesce(guns, 0))
         .select_from(s)
-        .outerjoin(firearms, firearms.c.seizure_id == s.uuid)
+        .outerjoin(i, and_(i.seizure_id == s.uuid, i.deleted_at.is_(None)))
         .where(*seizure_filter(report.scope, report.period), has_route)
         .group_by(*cols)
     )
     rows: dict[str, RouteRow] = {}
-    for origin, transit, destination, n, guns in session.execute(stmt):
+    for origin, transit, destination, n, firearms in session.execute(stmt):
         row = RouteRow(origin or "", transit or "", destination or "")
         row = rows.setdefault(row.key, row)
         row.seizures += int(n)
-        row.firearms += int(guns)
+        row.firearms += int(firearms)
     report.routes = sorted(rows.values(), key=lambda x: (-x.seizures, x.key))
 
 
@@ -359,19 +370,6 @@ def _traces(session: Session, report: Iafq, direction: str) -> list[TraceRow]:
     return sorted(rows.values(), key=lambda x: (-x.total, x.country))
 
 
-def sdg_for(session: Session, *, scope: Scope, period: Period) -> sdg.SdgReport:
-    """SDG 16.4.2 for the scope, with the antiques rule: a national total through the eyes
-    of every agency of the country (``indicators.service.national_viewers``, as the
-    indicator's national command counts), or one agency's own arms."""
-    viewers = national_viewers(session, country=scope.country)
-    if scope.kind == "national":
-        query = sdg.SdgQuery(period.first_day, period.last_day, country=scope.country)
-    else:
-        viewers = [v for v in viewers if v.agency_id == scope.agency_id]
-        query = sdg.SdgQuery(period.first_day, period.last_day, agency=scope.agency_code)
-    return sdg.compute(session, viewers=viewers, query=query, viewer=scope.label)
-
-
 def compute(session: Session, *, scope: Scope, year: int) -> Iafq:
     """Every table of the questionnaire for ``year`` (counts only; no row detail)."""
     report = Iafq(period=year_period(year), scope=scope)
@@ -382,5 +380,4 @@ def compute(session: Session, *, scope: Scope, year: int) -> Iafq:
     _significant(session, report)
     report.traces_sent = _traces(session, report, "sent")
     report.traces_received = _traces(session, report, "received")
-    report.sdg = sdg_for(session, scope=scope, period=report.period)
     return report

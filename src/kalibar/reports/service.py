@@ -14,7 +14,7 @@ from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.errors import Invalid
 from kalibar.i18n import _
-from kalibar.reports import drill, export, iafq, roadmap, sdg_period
+from kalibar.reports import cache, drill, export, iafq, roadmap, sdg_period
 from kalibar.reports.periods import FIRST_YEAR, LAST_YEAR, Period
 from kalibar.reports.scope import Scope, scope_for
 
@@ -30,6 +30,21 @@ def iafq_report(
 ) -> iafq.Iafq:
     """The questionnaire's tables for ``year`` in the reader's scope (counts only)."""
     return iafq.compute(session, scope=scope or scope_for(actor), year=check_year(year))
+
+
+def iafq_page_report(
+    session: Session, *, actor: Actor, year: int, fresh: bool = False
+) -> cache.Cached:
+    """The page's figures: kept a few minutes per scope and year (``reports.cache``)."""
+    scope = scope_for(actor)
+    year = check_year(year)
+    return cache.cached_iafq(
+        session,
+        scope=scope,
+        year=year,
+        compute=lambda: iafq.compute(session, scope=scope, year=year),
+        fresh=fresh,
+    )
 
 
 def iafq_drill(

@@ -53,7 +53,10 @@ def drill_href(year: int, table: str, **extra: str) -> str:
 @router.get("/reports/iafq")
 def iafq_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     year = service.check_year(_year(request))
-    report = service.iafq_report(db, actor=actor, year=year)
+    kept = service.iafq_page_report(
+        db, actor=actor, year=year, fresh=request.query_params.get("fresh") == "1"
+    )
+    report = kept.report
     significant, hidden = service.significant(db, actor=actor, report=report)
     bars = [
         replace(bar, href=drill_href(year, "arms", dimension="type", key=bar.key))
@@ -64,6 +67,7 @@ def iafq_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     context: dict[str, Any] = {
         "year": year,
         "report": report,
+        "computed_at": kept.computed_at,
         "significant": significant,
         "significant_hidden": hidden,
         "dimensions": iafq.DIMENSIONS,
