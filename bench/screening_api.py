@@ -9,7 +9,7 @@ Builds a fresh SQLite database in a temporary data directory (migrations, demo a
 and users), takes declarations from the synthetic generator (planted patterns included),
 starts uvicorn (one worker) on loopback and times, in the same run:
 
-- inline: ``inspections.parse_declarations`` + ``screen_parsed`` in this process (no HTTP);
+- inline: ``screening.parse_declarations`` + ``screen_parsed`` in this process (no HTTP);
 - api: ``POST /api/v1/screenings`` with one declaration (bearer token, keep-alive), not
   stored, and with ``store: true`` (one declaration written per request).
 
@@ -49,7 +49,7 @@ from kalibar.db.migrate import upgrade
 from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
 from kalibar.reference.service import sync_package
-from kalibar.targeting import inspections
+from kalibar.targeting import screening
 from kalibar.targeting.fields import DECLARATION_COLUMNS, ITEM_COLUMNS
 from kalibar.targeting.schemas import DeclarationIn
 from kalibar.targeting.synthetic import generate
@@ -110,7 +110,7 @@ def main() -> None:
             actor = auth.actor_for(s, user)
             rows = [EntryInput(k, n, c, "") for k, n, c, _i in wl.iter_rows()]
             import_entries(s, actor=actor, rows=rows)
-            entries = inspections.watchlist_for(s, actor)
+            entries = screening.watchlist_for(s, actor)
     model = None
     if args.model:
         model = risk_model(args.model)
@@ -122,13 +122,13 @@ def main() -> None:
     models = [DeclarationIn.model_validate(d) for d in decls]
 
     def small(m: DeclarationIn) -> object:
-        return inspections.screen_parsed(
-            inspections.parse_declarations([m]), watchlist=entries, model=model
+        return screening.screen_parsed(
+            screening.parse_declarations([m]), watchlist=entries, model=model
         )
 
     def batch(m: DeclarationIn) -> object:
-        return inspections.screen_frame(
-            inspections.parse_declarations([m]).frame, watchlist=entries, model=model
+        return screening.screen_frame(
+            screening.parse_declarations([m]).frame, watchlist=entries, model=model
         )
 
     for m in models[:50]:

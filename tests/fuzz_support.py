@@ -53,9 +53,9 @@ from kalibar.seizures.models import (
     Seizure,
 )
 from kalibar.seizures.schemas import SeizureCreate
-from kalibar.targeting.inspections import screen_declarations
 from kalibar.targeting.models import Declaration
 from kalibar.targeting.schemas import DeclarationIn
+from kalibar.targeting.screening import screen_declarations
 from kalibar.tracing.demo import load_demo_traces
 from kalibar.tracing.models import TraceRequest
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ from kalibar.agencies.service import get_agency
 from kalibar.auth.actor import Actor
 from kalibar.db.session import default_engine, unit_of_work
 from kalibar.errors import KalibarError, NotFound
-from kalibar.i18n import use_language
+from kalibar.i18n import _, use_language
 from kalibar.sharing.service import group_ids_for, partner_countries
 
 console = Console()
@@ -118,3 +119,26 @@ def progress_bar() -> Progress:
         console=err_console,
         disable=not err_console.is_terminal,
     )
+
+
+_SHOWN_ERRORS = 1000
+
+
+def print_row_errors(file: str, errors: list[dict[str, object]]) -> None:
+    """The rows an import refused, as a table (file, row, column, value, reason) on stderr;
+    every import command prints them the same way."""
+    table = Table(_("file"), _("row"), _("column"), _("value"), _("reason"))
+    for e in errors[:_SHOWN_ERRORS]:
+        table.add_row(
+            file,
+            str(e.get("row", "")),
+            str(e.get("column", "")),
+            str(e.get("value", "")),
+            str(e.get("reason", "")),
+        )
+    err_console.print(table)
+    if len(errors) > _SHOWN_ERRORS:
+        err_console.print(
+            _("… and %(n)d more; --partial writes every rejected row to a file.")
+            % {"n": len(errors) - _SHOWN_ERRORS}
+        )

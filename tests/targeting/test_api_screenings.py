@@ -179,16 +179,16 @@ def test_small_requests_get_the_same_answers_as_the_polars_screen() -> None:
     sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
     from screening_api import declarations
 
-    from kalibar.targeting import inspections
+    from kalibar.targeting import screening
     from kalibar.targeting.schemas import DeclarationIn
 
     models = [DeclarationIn.model_validate(d) for d in declarations(400)]
-    parsed = inspections.parse_declarations(models)
-    batch = {r.declaration_id: r for r in inspections.screen_frame(parsed.frame)}
-    small: dict[str, inspections.Result] = {}
+    parsed = screening.parse_declarations(models)
+    batch = {r.declaration_id: r for r in screening.screen_frame(parsed.frame)}
+    small: dict[str, screening.Result] = {}
     for start in range(0, len(models), 7):
-        part = inspections.parse_declarations(models[start : start + 7])
-        small.update({r.declaration_id: r for r in inspections.screen_parsed(part)})
+        part = screening.parse_declarations(models[start : start + 7])
+        small.update({r.declaration_id: r for r in screening.screen_parsed(part)})
     assert small.keys() == batch.keys()
     for key, r in batch.items():
         s = small[key]

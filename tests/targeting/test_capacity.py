@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from kalibar.db.session import unit_of_work
 from kalibar.errors import Invalid
-from kalibar.targeting import capacity, inspections, lane_rates, rules_store
+from kalibar.targeting import capacity, lane_rates, rules_store, screening
 from kalibar.targeting.capacity_models import CapacityCount
 from kalibar.targeting.engine import LANE_OF, SEVERITY
 from kalibar.targeting.fields import COLUMNS
@@ -219,7 +219,7 @@ def _activate(world: World) -> None:
         )
 
 
-def _lanes_by_group(results: list[inspections.Result]) -> dict[tuple[str, str, str], int]:
+def _lanes_by_group(results: list[screening.Result]) -> dict[tuple[str, str, str], int]:
     out: dict[tuple[str, str, str], int] = {}
     for r in results:
         if not r.random:
@@ -234,28 +234,26 @@ def test_api_one_at_a_time_and_batch_agree_on_lanes(world: World) -> None:
     officer = actor_of(world, "officer")
     # yesterday's traffic, stored, sets the thresholds of today
     with unit_of_work(world.engine, actor=officer) as s:
-        inspections.screen_declarations(
+        screening.screen_declarations(
             s, actor=officer, declarations=traffic(1200, 1, "Y"), store=True
         )
     with unit_of_work(world.engine) as s:
-        for screening in s.execute(select(Screening)).scalars():
-            screening.screened_at -= timedelta(days=1)
+        for stored in s.execute(select(Screening)).scalars():
+            stored.screened_at -= timedelta(days=1)
         for count in s.execute(select(CapacityCount)).scalars():
             count.period -= timedelta(days=1)
     capacity.clear_cache()  # thresholds are kept per day; this test moved a day back
     today = traffic(1200, 2, "T")
-    api: list[inspections.Result] = []
+    api: list[screening.Result] = []
     for decl in today:
         with unit_of_work(world.engine, actor=officer) as s:
-            api += inspections.screen_declarations(
-                s, actor=officer, declarations=[decl], store=True
-            )
+            api += screening.screen_declarations(s, actor=officer, declarations=[decl], store=True)
     with world.session() as s:
-        policy = lane_rates.policy_for(s, officer.agency_id, random_rate=inspections.RANDOM_RATE)
+        policy = lane_rates.policy_for(s, officer.agency_id, random_rate=screening.RANDOM_RATE)
         rules = rules_store.rules_for_agency(s, officer.agency_id)
         usage = {(u.office, u.flow): u for u in capacity.usage(s, actor=officer, policy=policy)}
-    batch = inspections.screen_frame(
-        inspections.parse_declarations(today).frame, policy=policy, rules=rules
+    batch = screening.screen_frame(
+        screening.parse_declarations(today).frame, policy=policy, rules=rules
     )
     assert [r.random for r in api] == [r.random for r in batch]  # the same control sample
     a, b = _lanes_by_group(api), _lanes_by_group(batch)
@@ -300,7 +298,7 @@ def test_mandatory_overflow_is_shown_on_the_worklist(world: World) -> None:
     for d in decls[:5]:
         d.items[0].declared_description = "prohibited goods"
     with unit_of_work(world.engine, actor=officer) as s:
-        results = inspections.screen_declarations(s, actor=officer, declarations=decls, store=True)
+        results = screening.screen_declarations(s, actor=officer, declarations=decls, store=True)
     assert all(r.lane == "red" for r in results if r.mandatory)
     assert all("mandatory" in r.reasons for r in results if r.mandatory)  # its own reason
     client = client_for(world.engine)

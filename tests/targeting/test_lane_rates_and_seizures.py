@@ -179,14 +179,14 @@ def test_consignee_seen_in_a_real_seizure(world: World) -> None:
 def test_api_returns_top_features_and_the_page_shows_them(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kalibar.targeting import inspections
+    from kalibar.targeting import screening
     from kalibar.targeting.rules import load_rules
     from kalibar.targeting.synthetic import generate
     from kalibar.targeting.training import train
 
     history = generate(30_000, seed=7, illicit_scale=40.0).drop("pattern")
     model, _meta = train(history, rules=load_rules(None), seed=3, max_iter=30)
-    monkeypatch.setattr(inspections, "current_model", lambda: model)
+    monkeypatch.setattr(screening, "current_model", lambda: model)
     from test_api_screenings import alarm_pistol
 
     client = client_for(world.engine)

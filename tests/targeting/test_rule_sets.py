@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import polars as pl
 from fastapi.testclient import TestClient
@@ -196,6 +197,33 @@ def test_activation_switches_the_rules_screening_uses(world: World) -> None:
         ).status_code
         == 404
     )
+
+
+def test_activation_is_audited_for_the_set_switched_on_and_the_one_switched_off(
+    world: World,
+) -> None:
+    """Activating a version switches the previous one off through the ORM, so the audit
+    trail holds both changes (by the activating admin), not only the one switched on."""
+    client, headers = _api(world)
+    for text in (GOOD, GOOD.replace("id: CH93", "id: CH93-V2")):
+        assert client.post("/api/v1/targeting/rules", json={"yaml": text}, headers=headers)
+    for version in (1, 2):
+        r = client.post(
+            "/api/v1/targeting/rules/activate", json={"version": version}, headers=headers
+        )
+        assert r.status_code == 200, r.text
+    with world.session() as s:
+        first, second = sorted(rules_store.versions(s, actor=_admin(s)), key=lambda v: v.version)
+        assert (first.active, second.active) == (False, True)
+        trail = s.execute(
+            select(AuditEntry.object_id, AuditEntry.changes, AuditEntry.actor)
+            .where(AuditEntry.object_type == "RuleSet", AuditEntry.action == "update")
+            .order_by(AuditEntry.seq)
+        ).all()
+    switched = [(oid, json.loads(changes).get("active"), who) for oid, changes, who in trail]
+    assert (str(first.uuid), [False, True], "admin") in switched
+    assert (str(second.uuid), [False, True], "admin") in switched
+    assert (str(first.uuid), [True, False], "admin") in switched  # bypassed the hook before
 
 
 def _admin(s: Session) -> Actor:

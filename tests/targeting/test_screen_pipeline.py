@@ -12,12 +12,12 @@ from support import World, client_for
 from test_api_screenings import _token, books
 
 from kalibar.records.cli import cli_actor
-from kalibar.targeting.inspections import Parsed, screen_parsed
 from kalibar.targeting.lanes import LanePolicy
 from kalibar.targeting.model import RiskModel
 from kalibar.targeting.names import WatchEntry
 from kalibar.targeting.rules import load_rules
 from kalibar.targeting.screen import screen
+from kalibar.targeting.screening import Parsed, screen_parsed
 from kalibar.targeting.synthetic import generate
 from kalibar.targeting.training import train
 from kalibar.targeting.watchlists import add_entry

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from kalibar.targeting import inspections
+from kalibar.targeting import screening
 from kalibar.targeting.features import consignee_features
 from kalibar.targeting.fields import DECLARATION_COLUMNS, ITEM_COLUMNS
 from kalibar.targeting.model import RiskModel, declaration_features
@@ -158,7 +158,7 @@ def test_consignee_flags_equal_the_vectorised_features(requests: pl.DataFrame) -
         rows: dict[str, list[dict[str, str]]] = {}
         for row in frame.iter_rows(named=True):
             rows.setdefault(row["declaration_id"], []).append({k: v or "" for k, v in row.items()})
-        got = inspections.Consignees(known, seized, parties).flags(rows)
+        got = screening.Consignees(known, seized, parties).flags(rows)
         for key, first, seen in flags.iter_rows():
             assert got[key] == {"first_time_consignee": first, "consignee_seen_in_seizure": seen}
 
@@ -167,15 +167,15 @@ def test_small_path_gives_the_batch_answers(
     model: RiskModel, requests: pl.DataFrame, watchlist: pl.DataFrame
 ) -> None:
     decls = _declarations(requests)
-    consignees = inspections.Consignees(
+    consignees = screening.Consignees(
         frozenset({"marko markovic"}), frozenset(), frozenset({"jovanovic petar"})
     )
     compared = flagged = with_watch = 0
     for start in range(0, len(decls), 20):
-        parsed = inspections.parse_declarations(decls[start : start + 20])
+        parsed = screening.parse_declarations(decls[start : start + 20])
         kw = {"watchlist": watchlist, "model": model, "consignees": consignees}
-        small = inspections.screen_parsed(parsed, **kw)  # 20 <= SMALL_BATCH
-        batch = inspections.screen_frame(parsed.frame, **kw)
+        small = screening.screen_parsed(parsed, **kw)  # 20 <= SMALL_BATCH
+        batch = screening.screen_frame(parsed.frame, **kw)
         for a, b in zip(small, batch, strict=True):
             assert (a.declaration_id, a.lane, a.reasons, a.rules, a.random) == (
                 b.declaration_id,
@@ -200,7 +200,7 @@ def test_one_declaration_alone_equals_its_batch_lane(
     model: RiskModel, requests: pl.DataFrame
 ) -> None:
     decls = _declarations(requests)[:60]
-    batch = inspections.screen_frame(inspections.parse_declarations(decls).frame, model=model)
+    batch = screening.screen_frame(screening.parse_declarations(decls).frame, model=model)
     for decl, b in zip(decls, batch, strict=True):
-        (a,) = inspections.screen_parsed(inspections.parse_declarations([decl]), model=model)
+        (a,) = screening.screen_parsed(screening.parse_declarations([decl]), model=model)
         assert (a.lane, a.reasons, a.model_score) == (b.lane, b.reasons, b.model_score)

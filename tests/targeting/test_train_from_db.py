@@ -16,11 +16,11 @@ from kalibar.db.session import unit_of_work
 from kalibar.errors import Forbidden, Invalid
 from kalibar.targeting import model_versions
 from kalibar.targeting.inspection_models import Screening
-from kalibar.targeting.inspections import import_and_screen
 from kalibar.targeting.model import active_version, versions
 from kalibar.targeting.model_version_models import ModelStatus, ModelVersion
 from kalibar.targeting.models import Declaration
 from kalibar.targeting.rules import load_rules
+from kalibar.targeting.screening import import_and_screen
 from kalibar.targeting.synthetic import generate, write_csv
 
 

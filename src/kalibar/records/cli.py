@@ -12,9 +12,15 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from kalibar.cli_support import command_session, console, err_console, handle_errors, progress_bar
+from kalibar.cli_support import (
+    command_session,
+    console,
+    err_console,
+    handle_errors,
+    print_row_errors,
+    progress_bar,
+)
 from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.db.base import utcnow
 from kalibar.errors import Invalid, KalibarError
@@ -26,26 +32,6 @@ from kalibar.records.io_import import ImportReport, import_records
 app = typer.Typer(
     help="Firearm records: add, show, edit, delete, list, import, export.", no_args_is_help=True
 )
-
-_SHOWN_ERRORS = 1000
-
-
-def print_errors(file: str, errors: list[dict[str, object]]) -> None:
-    table = Table(_("file"), _("row"), _("column"), _("value"), _("reason"))
-    for e in errors[:_SHOWN_ERRORS]:
-        table.add_row(
-            file,
-            str(e.get("row", "")),
-            str(e.get("column", "")),
-            str(e.get("value", "")),
-            str(e.get("reason", "")),
-        )
-    err_console.print(table)
-    if len(errors) > _SHOWN_ERRORS:
-        err_console.print(
-            _("… and %(n)d more; --partial writes every rejected row to a file.")
-            % {"n": len(errors) - _SHOWN_ERRORS}
-        )
 
 
 @app.command("import")
@@ -62,7 +48,7 @@ def import_cmd(
         except Invalid as exc:
             err_console.print(f"[red]{_('error')}:[/red] {exc.message}")
             if exc.details and "row" in exc.details[0]:
-                print_errors(file.name, exc.details)
+                print_row_errors(file.name, exc.details)
             else:
                 for detail in exc.details:
                     err_console.print(f"  - {detail}")
@@ -85,7 +71,7 @@ def import_cmd(
         }
     )
     if report.errors:
-        print_errors(file.name, report.error_details())
+        print_row_errors(file.name, report.error_details())
     if report.rejects_path:
         console.print(_("Rejected rows written to %(path)s") % {"path": report.rejects_path})
 

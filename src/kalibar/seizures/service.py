@@ -59,7 +59,7 @@ from kalibar.seizures.validation import (
 )
 from kalibar.sharing.service import set_distribution, shared_with_groups
 from kalibar.sharing.visibility import get_editable, get_visible, visible
-from kalibar.targeting import worklist
+from kalibar.targeting import service as targeting
 
 __all__ = [
     "ItemData",
@@ -179,12 +179,12 @@ def visible_records(
 def _declaration_problems(
     session: Session, actor: Actor, declaration_uuid: UUID | None
 ) -> list[dict[str, Any]]:
-    """A seizure links only a declaration the actor can open (``targeting.worklist``); an
+    """A seizure links only a declaration the actor can open (``targeting.service``); an
     absent and a hidden one get the same answer, so the 422 tells nothing about others'."""
     if declaration_uuid is None:
         return []
     try:
-        worklist.get_declaration(session, actor=actor, declaration_uuid=declaration_uuid)
+        targeting.get_declaration(session, actor=actor, declaration_uuid=declaration_uuid)
     except NotFound:
         return [
             {

@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Query
 
-from kalibar.targeting import inspections, worklist
+from kalibar.targeting import screening, worklist
 from kalibar.targeting.schemas import (
     Contribution,
     HitRateRow,
@@ -26,7 +26,7 @@ router = APIRouter(tags=["targeting"])
 
 @router.post("/screenings", response_model=ScreeningResponse)
 def create_screenings(body: ScreeningRequest, db: Db, actor: CurrentActor) -> ScreeningResponse:
-    results = inspections.screen_declarations(
+    results = screening.screen_declarations(
         db, actor=actor, declarations=body.declarations, store=body.store
     )
     return ScreeningResponse(

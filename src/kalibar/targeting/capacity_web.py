@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field
 
 from kalibar.i18n import _
 from kalibar.targeting import capacity, lane_rates
-from kalibar.targeting.inspections import RANDOM_RATE
 from kalibar.targeting.lanes import DEFAULT_CAPACITY, reason_text
 from kalibar.targeting.rules_web import LaneRateLine, LaneRatesIn, rates_out, save_rates_form
+from kalibar.targeting.screening import RANDOM_RATE
 from kalibar.web.deps import AdminActor, Db
 from kalibar.web.templating import render
 

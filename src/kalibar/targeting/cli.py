@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.cli_support import (
+    command_session,
+    console,
+    err_console,
+    handle_errors,
+    operator_actor,
+    print_row_errors,
+)
 from kalibar.errors import Invalid
 from kalibar.i18n import _, use_language
 from kalibar.targeting.cli_capacity import capacity_app
@@ -27,11 +34,9 @@ app.add_typer(capacity_app, name="capacity")
 
 
 def _invalid(file: str, exc: Invalid) -> None:
-    from kalibar.records.cli import print_errors
-
     err_console.print(f"[red]{_('error')}:[/red] {exc.message}")
     if exc.details and "row" in exc.details[0]:
-        print_errors(file, exc.details)
+        print_row_errors(file, exc.details)
     else:
         for d in exc.details:
             where = f"{d.get('rule') or '-'} {d.get('line', '')}:{d.get('column', '')}"
@@ -51,16 +56,15 @@ def import_cmd(
 ) -> None:
     """Import declarations (or a history file) and screen them onto the worklist, as the
     upload page does; one bad row rejects the whole file."""
-    from kalibar.records.cli import cli_actor
-    from kalibar.targeting.inspections import import_and_screen
     from kalibar.targeting.io_import import import_declarations
+    from kalibar.targeting.screening import import_and_screen
 
     with use_language(None):
         lanes: dict[str, int] | None = None
         warnings: list[dict[str, object]] = []
         try:
             with command_session() as s:
-                actor = cli_actor(s, agency)
+                actor = operator_actor(s, agency)
                 if screen:
                     upload = import_and_screen(
                         s, actor=actor, source=file, filename=file.name, encoding=encoding
@@ -121,11 +125,10 @@ def _rules(path: Path | None) -> list[Rule]:
 
 
 def _watchlist(agency: str) -> list[WatchEntry]:
-    from kalibar.records.cli import cli_actor
     from kalibar.targeting.watchlists import entries_for_screening
 
     with command_session() as s:
-        return entries_for_screening(s, actor=cli_actor(s, agency))
+        return entries_for_screening(s, actor=operator_actor(s, agency))
 
 
 def _model(version: str, model_dir: Path | None) -> RiskModel:
@@ -240,5 +243,3 @@ def generate_cmd(
             _("%(n)d declarations (%(rows)d rows) written to %(file)s")
             % {"n": count, "rows": frame.height, "file": out.name}
         )
-
-

@@ -24,8 +24,8 @@ def _show(agency: str) -> None:
 
     from kalibar.cli_support import operator_actor
     from kalibar.targeting import capacity, lane_rates
-    from kalibar.targeting.inspections import RANDOM_RATE
     from kalibar.targeting.lanes import DEFAULT_CAPACITY
+    from kalibar.targeting.screening import RANDOM_RATE
 
     with command_session() as s:
         actor = operator_actor(s, agency)

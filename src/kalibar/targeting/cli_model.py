@@ -11,7 +11,14 @@ from pathlib import Path
 
 import typer
 
-from kalibar.cli_support import command_session, console, err_console, handle_errors
+from kalibar.cli_support import (
+    command_session,
+    console,
+    err_console,
+    handle_errors,
+    operator_actor,
+    print_row_errors,
+)
 from kalibar.errors import Invalid
 from kalibar.i18n import _, use_language
 
@@ -36,11 +43,10 @@ def watchlist_add(
     distribution: str = typer.Option("agency", help="agency, national, partners or group."),
 ) -> None:
     """Add one watchlist entry."""
-    from kalibar.records.cli import cli_actor
     from kalibar.targeting.watchlists import add_entry
 
     with command_session() as s:
-        actor = cli_actor(s, agency)
+        actor = operator_actor(s, agency)
         entry = add_entry(
             s,
             actor=actor,
@@ -63,7 +69,6 @@ def watchlist_import(
     distribution: str = typer.Option("agency", help="agency, national, partners or group."),
 ) -> None:
     """Import watchlist entries from CSV; one bad row rejects the whole file."""
-    from kalibar.records.cli import cli_actor, print_errors
     from kalibar.targeting.watchlists import import_entries, read_csv
 
     with use_language(None):
@@ -71,11 +76,11 @@ def watchlist_import(
             rows = read_csv(file)
             with command_session() as s:
                 n = import_entries(
-                    s, actor=cli_actor(s, agency), rows=rows, distribution=distribution
+                    s, actor=operator_actor(s, agency), rows=rows, distribution=distribution
                 )
         except Invalid as exc:
             err_console.print(f"[red]{_('error')}:[/red] {exc.message}")
-            print_errors(file.name, exc.details)
+            print_row_errors(file.name, exc.details)
             raise typer.Exit(1) from exc
         console.print(_("%(n)d watchlist entries imported") % {"n": n})
 
@@ -90,11 +95,10 @@ def watchlist_list(
     """Watchlist entries visible to an agency."""
     from rich.table import Table
 
-    from kalibar.records.cli import cli_actor
     from kalibar.targeting.watchlists import list_entries
 
     with command_session() as s:
-        entries = list_entries(s, actor=cli_actor(s, agency), kind=kind, limit=limit)
+        entries = list_entries(s, actor=operator_actor(s, agency), kind=kind, limit=limit)
         table = Table(_("kind"), _("name"), _("country"), _("note"), _("distribution"), "uuid")
         for e in entries:
             table.add_row(e.kind, e.name, e.country, e.note, e.distribution, str(e.uuid))
@@ -199,14 +203,13 @@ def models_cmd(model_dir: Path = typer.Option(None, help="Folder of model versio
 
 
 def _train_from_db(agency: str | None, model_dir: Path | None, rules: list, seed: int) -> None:
-    from kalibar.records.cli import cli_actor
     from kalibar.targeting import model_versions
 
     if not agency:
         raise Invalid(_("--from-db needs --agency: whose recorded inspections to learn from."))
     with command_session() as s:
         row = model_versions.train_from_db(
-            s, actor=cli_actor(s, agency), rules=rules, model_dir=model_dir, seed=seed
+            s, actor=operator_actor(s, agency), rules=rules, model_dir=model_dir, seed=seed
         )
         version, comparison = row.version, json.loads(row.comparison)
     _print_comparison(comparison)
@@ -252,12 +255,11 @@ def activate_cmd(
     model_dir: Path = typer.Option(None, help="Folder of model versions."),
 ) -> None:
     """Make a trained model the one that screens (the decision is audited)."""
-    from kalibar.records.cli import cli_actor
     from kalibar.targeting import model_versions
 
     with command_session() as s:
         model_versions.activate(
-            s, actor=cli_actor(s, None), version=version, note=note, model_dir=model_dir
+            s, actor=operator_actor(s, None), version=version, note=note, model_dir=model_dir
         )
     with command_session() as s:
         model_versions.publish(s, model_dir)
@@ -271,11 +273,12 @@ def rollback_cmd(
     model_dir: Path = typer.Option(None, help="Folder of model versions."),
 ) -> None:
     """Screen again with the model that screened before the active one."""
-    from kalibar.records.cli import cli_actor
     from kalibar.targeting import model_versions
 
     with command_session() as s:
-        row = model_versions.rollback(s, actor=cli_actor(s, None), note=note, model_dir=model_dir)
+        row = model_versions.rollback(
+            s, actor=operator_actor(s, None), note=note, model_dir=model_dir
+        )
         version = row.version
     with command_session() as s:
         model_versions.publish(s, model_dir)

@@ -53,7 +53,7 @@ from kalibar.targeting.models import Declaration, DeclarationItem
 from kalibar.targeting.rules import Rule
 from kalibar.targeting.training import KS, at_k, labelled, time_split, train
 
-#: Share of declarations drawn for the random control sample (``inspections.RANDOM_RATE``).
+#: Share of declarations drawn for the random control sample (``screening.RANDOM_RATE``).
 DEFAULT_RANDOM_RATE = 0.01
 
 

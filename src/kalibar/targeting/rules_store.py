@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import require_admin
@@ -145,12 +145,13 @@ def activate(session: Session, *, actor: Actor, version: int) -> RuleSet:
     if not row.validated:
         raise Invalid(_("Only a validated rule set can be activated."))
     check(row.yaml_text)  # keyword groups or features may have changed since it was saved
-    session.execute(
-        update(RuleSet)
-        .where(RuleSet.agency_id == row.agency_id, RuleSet.uuid != row.uuid, RuleSet.active)
-        .values(active=False)
-        .execution_options(synchronize_session="fetch")
+    # through the ORM, one object at a time, so the audit hook records the set switched off
+    # as well as the one switched on (a bulk UPDATE would pass the hook by)
+    others = select(RuleSet).where(
+        RuleSet.agency_id == row.agency_id, RuleSet.uuid != row.uuid, RuleSet.active
     )
+    for previous in session.execute(others).scalars():
+        previous.active = False
     row.active = True
     row.activated_by = actor.username
     row.activated_at = utcnow()

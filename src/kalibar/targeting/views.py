@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _
-from kalibar.targeting import capacity, inspections, lane_rates, model_versions, worklist
+from kalibar.targeting import capacity, lane_rates, model_versions, screening, worklist
 from kalibar.targeting.fields import COLUMNS, FLOWS
 from kalibar.targeting.inspection_models import Outcome
 from kalibar.web.deps import CurrentActor, Db
@@ -56,7 +56,7 @@ def worklist_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         state=str(q.get("state")) if q.get("state") in worklist.STATES else "open",
     )
     entries = worklist.list_worklist(db, actor=actor, filters=filters)
-    policy = lane_rates.policy_for(db, actor.agency_id, random_rate=inspections.RANDOM_RATE)
+    policy = lane_rates.policy_for(db, actor.agency_id, random_rate=screening.RANDOM_RATE)
     over = [u for u in capacity.usage(db, actor=actor, policy=policy) if u.mandatory_over]
     return render(
         request,
@@ -166,7 +166,7 @@ def import_upload(request: Request, db: Db, actor: CurrentActor) -> Response:
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _upload_page(request, 422, message=_("Choose a file to import."))
     try:
-        result = inspections.upload_and_screen(
+        result = screening.upload_and_screen(
             db, actor=actor, upload=upload, encoding=str(form.get("encoding") or "") or None
         )
     except KalibarError as exc:

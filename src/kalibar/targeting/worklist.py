@@ -27,10 +27,10 @@ from kalibar.errors import Invalid, NotFound
 from kalibar.i18n import _
 from kalibar.sharing.visibility import visible
 from kalibar.targeting.inspection_models import POSITIVE_OUTCOMES, Inspection, Outcome, Screening
-from kalibar.targeting.inspections import instructions_for, parse_top, split_reasons
 from kalibar.targeting.models import Declaration
 from kalibar.targeting.rules import Rule
 from kalibar.targeting.rules_store import rules_for_agency
+from kalibar.targeting.screening import instructions_for, parse_top, split_reasons
 
 LANES = ("red", "yellow", "blue", "green")
 STATES = ("open", "done", "all")
