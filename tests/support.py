@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kalibar.app.web import create_app
 from kalibar.auth.actor import Actor
 from kalibar.db.session import new_session
-from kalibar.app.web import create_app
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 

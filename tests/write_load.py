@@ -31,8 +31,8 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, func, select
 
-from kalibar.auth import service as auth
 from kalibar.app.seed import upgrade_and_seed
+from kalibar.auth import service as auth
 from kalibar.db.session import unit_of_work
 from kalibar.demo.service import load_demo
 from kalibar.records.models import FirearmRecord

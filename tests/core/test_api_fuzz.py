@@ -14,9 +14,9 @@ import os
 from fuzz_support import fuzz, known_ids, populate
 from support import World
 
+from kalibar.app.web import create_app
 from kalibar.auth import service as auth
 from kalibar.db.session import unit_of_work
-from kalibar.app.web import create_app
 
 EXAMPLES = int(os.environ.get("KALIBAR_FUZZ_EXAMPLES", "10"))
 

@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from kalibar.agencies import service as agencies
 from kalibar.agencies.models import Agency
+from kalibar.app.cli import app as cli_app
 from kalibar.audit.models import AuditEntry
 from kalibar.audit.service import verify_chain
 from kalibar.auth import service as auth
-from kalibar.app.cli import app as cli_app
 from kalibar.db.session import unit_of_work
 
 

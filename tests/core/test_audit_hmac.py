@@ -13,12 +13,12 @@ from support import World
 from typer.testing import CliRunner
 
 from kalibar.agencies import service as agencies
+from kalibar.app.cli import app as cli_app
 from kalibar.audit.chain import entry_hash
 from kalibar.audit.keys import AuditKeyError, current_key
 from kalibar.audit.models import AuditEntry, AuditHead
 from kalibar.audit.service import log_event, verify_chain
 from kalibar.auth import service as auth
-from kalibar.app.cli import app as cli_app
 from kalibar.config import get_settings
 from kalibar.db.session import new_session, unit_of_work
 

@@ -10,8 +10,8 @@ from support import World, client_for
 from typer.testing import CliRunner
 
 from kalibar.agencies import service as agencies
-from kalibar.auth.models import ApiToken, User
 from kalibar.app.cli import app
+from kalibar.auth.models import ApiToken, User
 from kalibar.config import get_settings
 from kalibar.db.session import unit_of_work
 

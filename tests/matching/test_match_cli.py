@@ -12,9 +12,9 @@ from sqlalchemy import select
 from support import World
 from typer.testing import CliRunner
 
+from kalibar.app.cli import app
 from kalibar.auth.models import User
 from kalibar.auth.service import actor_for  # noqa: I001
-from kalibar.app.cli import app
 from kalibar.config import get_settings
 from kalibar.db.session import engine_for, unit_of_work
 from kalibar.matching import index_store
