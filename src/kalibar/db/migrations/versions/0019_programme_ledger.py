@@ -7,6 +7,8 @@ Create Date: 2026-12-07 22:00:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _shared(table: str) -> list[sa.SchemaItem]:
+def _shared(table: str) -> list[Any]:
     """The columns of ``db.base.SharedObject`` and its owner key."""
     return [
         sa.Column("uuid", sa.Uuid(), nullable=False),
