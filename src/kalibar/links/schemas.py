@@ -21,6 +21,10 @@ NodeIdText = Annotated[
 ]
 
 
+#: A position on the canvas (finite: it is stored as JSON and sent back).
+Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e7, le=1e7)]
+
+
 class NodeOut(BaseModel):
     id: str = Field(description="``kind-of-table:uuid``, e.g. ``seizure:0190…``.")
     kind: str = Field(description="person, company, vehicle, phone, address, seizure, "
@@ -103,8 +107,8 @@ class SavedChartIn(BaseModel):
     root: NodeIdText
     nodes: list[NodeIdText] = Field(default_factory=list, max_length=600)
     pinned: list[NodeIdText] = Field(default_factory=list, max_length=600)
-    positions: dict[NodeIdText, Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
-        default_factory=dict, max_length=600
+    positions: dict[NodeIdText, Annotated[list[Coordinate], Field(min_length=2, max_length=2)]] = (
+        Field(default_factory=dict, max_length=600)
     )
     kinds: list[str] = Field(default_factory=list, max_length=10)
     since: Moment | None = None
