@@ -119,3 +119,20 @@ def test_exports_csv_and_xlsx(world: World) -> None:
     assert "BA-UIO · =1+2" in csv.content.decode("utf-8-sig")
     bad = officer.get("/api/v1/programme/indicators.csv?table=nope")
     assert bad.status_code == 422
+
+
+def test_procedures_page_says_procedures_by_name(world: World) -> None:
+    client = client_for(world.engine)
+    login(client, "officer", world.passwords["officer"])
+    page = client.get("/programme/procedures")
+    token = csrf_from(page.text)
+    assert '<option value="detection_first_response"' in page.text
+    saved = client.post("/programme/procedures", data={
+        "csrf_token": token, "name": "SOP", "version": "3", "adopted_on": "01.02.2026",
+        "procedure_code": "detection_first_response"})  # fmt: skip
+    assert saved.status_code == 303
+    listed = client.get("/programme/procedures").text
+    assert "SOP" in listed and ">detection_first_response<" not in listed
+    again = {"csrf_token": token, "name": "SOP", "version": "3", "adopted_on": "01.02.2026"}
+    twice = client.post("/programme/procedures", data=again)
+    assert twice.status_code == 409 and "There is a problem" in twice.text

@@ -337,7 +337,7 @@ def _training_subject(t: Training, days: int, today: date) -> BeforeAfter:
 def _equipment_subject(eq: Equipment | Kit, day: date, days: int, today: date) -> BeforeAfter:
     before, after, complete = windows(day, day, days, today)
     return BeforeAfter(
-        "equipment", str(eq.uuid), f"{eq.kind} · {eq.serial}", eq.place_code or "",
+        "equipment", str(eq.uuid), eq.serial, eq.place_code or "",
         day, before, after, complete,
     )  # fmt: skip
 

@@ -48,7 +48,7 @@ FIELDS = {
     "name": N_("Procedure"),
     "version": N_("Version"),
     "adopted_on": N_("Adopted on"),
-    "procedure_code": N_("Seizure procedure code"),
+    "procedure_code": N_("Seizure procedure"),
 }
 
 

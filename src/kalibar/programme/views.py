@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from kalibar.dates import DateError, parse_day
 from kalibar.errors import KalibarError
-from kalibar.i18n import _
+from kalibar.i18n import _, current_language
 from kalibar.indicators import charts
 from kalibar.indicators.sdg import Cell
 from kalibar.programme import indicators, io_export, labels, service
@@ -30,6 +30,7 @@ from kalibar.programme.schemas import (
     TrainingIn,
     reasons,
 )
+from kalibar.seizures.procedure_templates import list_templates, procedure_name
 from kalibar.sharing.visibility import can_edit
 from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
@@ -69,6 +70,12 @@ def _errors_of(exc: KalibarError) -> dict[str, str]:
     errors = {str(d["field"]): exc.message for d in exc.details if d.get("field")}
     errors["_"] = exc.message
     return errors
+
+
+def _procedure_names(db: Db, codes: set[str]) -> dict[str, str]:
+    """Seizure procedures by their names in the reader's language (never the bare code)."""
+    language = current_language()
+    return {code: procedure_name(code, language, db) for code in codes if code}
 
 
 def _offset(request: Request) -> int:
@@ -258,8 +265,12 @@ def _procedures(request: Request, db: Db, actor: CurrentActor, status: int = 200
     page = service.list_procedures(db, actor=actor, offset=offset)
     context.setdefault("values", {"version": "1", "distribution": "national"})
     context.setdefault("errors", {})
+    templates = [t.code for t in list_templates(db)]
+    names = _procedure_names(db, {p.procedure_code for p in page.rows} | set(templates))
+    context.setdefault("template_options", [(code, names[code]) for code in templates])
     return _page(request, "procedures.html", status, rows=page.rows, offset=offset,
-                 more=page.more, page_size=service.PAGE, **context)  # fmt: skip
+                 more=page.more, page_size=service.PAGE, procedure_names=names,
+                 **context)  # fmt: skip
 
 
 @router.get("/procedures")
@@ -375,6 +386,7 @@ def indicators_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         unit_bars=_gender_bars(t.by_unit),
         kind_bars=_gender_bars(t.by_kind, lambda k: labels.word(labels.TRAINING_KINDS, k)),
         kit_bars=kit, percent=charts.percent,
+        procedure_names=_procedure_names(db, {r.procedure_code for r in ind.steps}),
         csv_href="/programme/indicators.csv" + link, xlsx_href="/programme/indicators.xlsx" + link,
         tables=list(io_export.tables(ind)),
     )  # fmt: skip
