@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kalibar.analysis.filters import StatsFilter
 from kalibar.analysis.stats import conditions
 from kalibar.auth.actor import Actor
+from kalibar.db.hints import unindexed
 from kalibar.i18n import ngettext
 from kalibar.seizures.models import Seizure
 from kalibar.seizures.places import place
@@ -45,7 +46,8 @@ def points(session: Session, *, actor: Actor, f: StatsFilter) -> list[Point]:
         select(s.place_code, s.place_name, s.place_country,
                func.avg(s.latitude), func.avg(s.longitude), func.count())
         .where(s.latitude.is_not(None), s.longitude.is_not(None), *conditions(actor, f))
-        .group_by(s.place_code, s.place_name, s.place_country)
+        # Unindexed: a full scan beats visiting 10^5 rows in place-code order.
+        .group_by(unindexed(s.place_code), unindexed(s.place_name), unindexed(s.place_country))
     )  # fmt: skip
     found: dict[str, Point] = {}
     for code, name, country, lat, lon, n in session.execute(stmt).all():

@@ -49,9 +49,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_analysis_alerts_pattern", "analysis_alerts", ["detector", "pattern_key"])
     op.create_index(op.f("ix_analysis_alerts_agency_id"), "analysis_alerts", ["agency_id"])
+    op.create_index(
+        "ix_seized_items_live", "seized_items", ["seizure_id", "deleted_at", "kind", "record_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_seized_items_live", table_name="seized_items")
     op.drop_index(op.f("ix_analysis_alerts_agency_id"), table_name="analysis_alerts")
     op.drop_index("ix_analysis_alerts_pattern", table_name="analysis_alerts")
     op.drop_index("ix_analysis_alerts_inbox", table_name="analysis_alerts")
