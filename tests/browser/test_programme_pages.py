@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from browser_support import LiveServer, log_in
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from test_accessibility import AXE, RUN_AXE
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["browser_fixtures"]
@@ -60,3 +61,43 @@ def test_add_a_training_with_participants_and_see_the_indicator_change(
     row = page.locator("table.programme-by-agency tbody tr", has_text="BA-UIO")
     expect(row).to_contain_text("100.0%")
     expect(page.locator(".by-agency svg.bar")).to_have_count(2)
+
+
+PAGES = [
+    "/programme/indicators",
+    "/programme/trainings",
+    "/programme/trainings/new",
+    "/programme/equipment",
+    "/programme/equipment/new",
+    "/programme/procedures",
+    "/programme/import",
+]
+
+
+def test_programme_pages_have_no_serious_accessibility_violation(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """axe-core (vendored for the tests) over the ledger's pages, a training's included."""
+    context = browser.new_context(
+        base_url=live_server.base_url, locale="en-GB", viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(20_000)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "border")
+        page.goto("/programme/trainings/new")
+        form = page.locator("form.programme-training-form")
+        form.locator("#f-course").fill("Axe course")
+        form.locator("#f-start_date").fill("01.05.2018")
+        form.get_by_role("button", name="Save the training").click()
+        expect(page.locator("main h1")).to_have_text("Axe course")
+        problems = {}
+        for path in [*PAGES, page.url.removeprefix(live_server.base_url)]:
+            response = page.goto(path)
+            assert response is not None and response.ok, path
+            if found := page.evaluate(RUN_AXE):
+                problems[path] = found
+        assert not problems, problems
+    finally:
+        context.close()
