@@ -22,8 +22,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from kalibar.app import assemble
+from kalibar.demo.matching import MODEL_PREFIXES, corrupt, generate_records
 from kalibar.matching import MatchConfig, MatchEngine, Query, fold, prepare_prefixes
-from kalibar.matching.synthetic import MODEL_PREFIXES, corrupt, generate_records
 
 
 def main() -> None:

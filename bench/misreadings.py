@@ -1,5 +1,5 @@
 """Registers and misread serials by family, written for the benchmark (independent of
-``kalibar.matching.synthetic`` and the demo generator).
+``kalibar.demo.matching`` and the demo generator).
 
 Serial formats are those of the guns of the region as stamped (illustrative, built from
 what the arms look like, not from the catalogue's templates): Zastava M70 rifles with a

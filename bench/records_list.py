@@ -24,7 +24,7 @@ from kalibar.app import assemble
 from kalibar.auth import service as auth
 from kalibar.db.migrate import upgrade
 from kalibar.db.session import make_engine, new_session, unit_of_work
-from kalibar.demo.records import load_demo_records
+from kalibar.demo.records.load import load_demo_records
 from kalibar.demo.service import load_demo
 from kalibar.records.models import FirearmRecord
 from kalibar.records.service import RecordFilter, list_records

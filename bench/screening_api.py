@@ -48,11 +48,11 @@ from kalibar.auth.models import User
 from kalibar.db.migrate import upgrade
 from kalibar.db.session import make_engine, unit_of_work
 from kalibar.demo.service import load_demo
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.reference.service import sync_package
 from kalibar.targeting import screening
 from kalibar.targeting.fields import DECLARATION_COLUMNS, ITEM_COLUMNS
 from kalibar.targeting.schemas import DeclarationIn
-from kalibar.targeting.synthetic import generate
 from kalibar.targeting.watchlists import EntryInput, import_entries
 
 

@@ -4,7 +4,7 @@
 
 ``bench/families.py`` misreads ``bench/misreadings.py``'s register with that module's
 error model; tuning the matcher on it alone would fit one generator. This check uses the
-register of ``kalibar.matching.synthetic`` (other formats, model prefixes such as
+register of ``kalibar.demo.matching`` (other formats, model prefixes such as
 "M70AB2 …") and its own slips, drawn from how a serial is misread off a worn stamp or
 mistyped on a keypad rather than uniformly: a digit typed as its neighbour on the numeric
 keypad, a repeated keystroke (a doubled character), an omitted character, two adjacent
@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 from families import auc
 
+from kalibar.demo.matching import MODEL_PREFIXES, generate_records
 from kalibar.matching import MatchConfig, MatchEngine, calibration
 from kalibar.matching import prepare as prep
 from kalibar.matching.config import Costs
-from kalibar.matching.synthetic import MODEL_PREFIXES, generate_records
 
 #: Neighbours of each digit on a numeric keypad (7 8 9 / 4 5 6 / 1 2 3 / 0).
 KEYPAD = {"7": "84", "8": "795", "9": "86", "4": "751", "5": "8462", "6": "953",

@@ -53,16 +53,16 @@ from kalibar.auth import service as auth
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.db.session import make_engine, new_session, unit_of_work
-from kalibar.demo.records import establish_demo_origins, load_demo_records
+from kalibar.demo.records.load import establish_demo_origins, load_demo_records
+from kalibar.demo.seizures.load import load_demo_seizures
 from kalibar.demo.service import load_demo
+from kalibar.demo.tracing import load_demo_traces
 from kalibar.matching.hits import scan_created_since
 from kalibar.seizures import custody, pdf, procedures, service, views_detail
-from kalibar.seizures.demo import load_demo_seizures
 from kalibar.seizures.listing import SeizureFilter, count_seizures, list_seizures, map_points
 from kalibar.seizures.models import SeizedItem, Seizure
 from kalibar.seizures.places import place
 from kalibar.sharing.visibility import visible
-from kalibar.tracing.demo import load_demo_traces
 
 ACTORS = {"officer": "BA-UIO", "investigator": "BA-SIPA"}
 

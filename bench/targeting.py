@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from kalibar.app import assemble
+from kalibar.demo.targeting.synthetic import generate, write_csv
 from kalibar.targeting.engine import active_rules, evaluate, evaluate_rows, group_rows
 from kalibar.targeting.features import prepare, read_frame
 from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy, assign, quota
@@ -35,7 +36,6 @@ from kalibar.targeting.model import RiskModel, declaration_features, load_model,
 from kalibar.targeting.names import entries_frame, watchlist_per_declaration
 from kalibar.targeting.rules import Rule, load_rules, parse_rules
 from kalibar.targeting.screen import model_policy
-from kalibar.targeting.synthetic import generate, write_csv
 
 _VARIANT = """\
   - id: V{i:02d}

@@ -3,7 +3,7 @@ gradient-boosting model on the raw columns, in the same run.
 
     .venv/bin/python bench/targeting_generalise.py [--history 300000] [--independent 300000]
 
-Both are trained on the first generator's history (``targeting.synthetic``: its inspected
+Both are trained on the first generator's history (``demo.targeting.synthetic``: its inspected
 declarations, the time split of ``training.train``) and tested on the later period of the
 independent generator (``bench/traffic_independent.py``: other templates, decoys,
 concealment schemes, languages and scripts, offices, and a drift), scoring every
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import traffic_independent  # noqa: E402
 
 from kalibar.app import assemble
-from kalibar.targeting import synthetic  # noqa: E402
+from kalibar.demo.targeting import synthetic  # noqa: E402
 from kalibar.targeting.engine import evaluate  # noqa: E402
 from kalibar.targeting.features import consignee_features, consignee_key_expr, prepare  # noqa: E402
 from kalibar.targeting.fields import COLUMNS, POSITIVE  # noqa: E402

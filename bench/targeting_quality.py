@@ -22,12 +22,12 @@ import numpy as np
 import polars as pl
 
 from kalibar.app import assemble
-from kalibar.targeting import synthetic
+from kalibar.demo.targeting import synthetic
+from kalibar.demo.targeting.synthetic_templates import TEMPLATES
 from kalibar.targeting.engine import evaluate
 from kalibar.targeting.features import prepare
 from kalibar.targeting.model import declaration_features
 from kalibar.targeting.rules import load_rules
-from kalibar.targeting.synthetic_templates import TEMPLATES
 from kalibar.targeting.training import labelled, time_split, train
 
 DISGUISED = {"alarm_as_toy", "parts_as_machine", "ammo_as_hardware"}
@@ -35,7 +35,7 @@ DISGUISED = {"alarm_as_toy", "parts_as_machine", "ammo_as_hardware"}
 
 def plain_templates() -> tuple[Any, ...]:
     """The templates before the disguised variants and their look-alikes were added."""
-    from kalibar.targeting.synthetic_templates import ILLICIT, LEGIT
+    from kalibar.demo.targeting.synthetic_templates import ILLICIT, LEGIT
 
     illicit = tuple(t for t in ILLICIT if t.pattern not in DISGUISED)
     return (*illicit, *LEGIT[3:])

@@ -1,4 +1,4 @@
-"""A second generator of declarations, written without looking at ``targeting/synthetic*``.
+"""A second generator of declarations, written without looking at ``demo/targeting/synthetic*``.
 
 Used by ``bench/targeting_generalise.py`` to test a model trained on the first generator's
 history on traffic it has never seen. On purpose it shares nothing with the first one:

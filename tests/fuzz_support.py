@@ -36,11 +36,12 @@ from sqlalchemy.orm import Session
 from kalibar.auth import service as auth
 from kalibar.auth.models import User
 from kalibar.db.session import unit_of_work
-from kalibar.demo.records import load_demo_records
+from kalibar.demo.records.load import load_demo_records
+from kalibar.demo.seizures.load import load_demo_seizures
+from kalibar.demo.tracing import load_demo_traces
 from kalibar.matching.models import Hit, Notification
 from kalibar.records.models import FirearmRecord
 from kalibar.records.service import RecordData, create_record
-from kalibar.seizures.demo import load_demo_seizures
 from kalibar.seizures.evidence import store_evidence
 from kalibar.seizures.io_import import create_from_input
 from kalibar.seizures.models import (
@@ -56,7 +57,6 @@ from kalibar.seizures.schemas import SeizureCreate
 from kalibar.targeting.models import Declaration
 from kalibar.targeting.schemas import DeclarationIn
 from kalibar.targeting.screening import screen_declarations
-from kalibar.tracing.demo import load_demo_traces
 from kalibar.tracing.models import TraceRequest
 
 OPENAPI_PATH = "/api/v1/openapi.json"

@@ -11,10 +11,10 @@ from browser_support import LiveServer, log_in
 from playwright.sync_api import Page, expect
 
 from kalibar.db.session import make_engine, unit_of_work
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.targeting.model import active_version, write_active
 from kalibar.targeting.model_version_models import ModelVersion
 from kalibar.targeting.rules import load_rules
-from kalibar.targeting.synthetic import generate
 from kalibar.targeting.training import train
 
 pytestmark = pytest.mark.browser

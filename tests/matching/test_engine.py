@@ -7,8 +7,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kalibar.demo.matching import MODEL_PREFIXES, corrupt, generate_records
 from kalibar.matching import Candidate, MatchConfig, MatchEngine, Query
-from kalibar.matching.synthetic import MODEL_PREFIXES, corrupt, generate_records
 
 # A small alphabet full of look-alikes makes near neighbours (and ties) common.
 ALPHABET = "0125689OISBZGAKX"

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
+from kalibar.demo.matching import MODEL_PREFIXES, corrupt, generate_records
 from kalibar.matching import Costs, MatchConfig, MatchEngine, Query, vector
 from kalibar.matching.distance import align, align_known, weighted_cost_units
 from kalibar.matching.fold import to_skeleton
-from kalibar.matching.synthetic import MODEL_PREFIXES, corrupt, generate_records
 
 C = Costs().scaled
 REC_ALPHABET = "0125689OISBZGAKX"

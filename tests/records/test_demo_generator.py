@@ -15,8 +15,7 @@ from support import World
 
 from kalibar.audit.service import verify_chain
 from kalibar.db.session import unit_of_work
-from kalibar.demo.records import count_demo_records, load_demo_records
-from kalibar.records.demo_generator import (
+from kalibar.demo.records.generator import (
     DEFAULT_AGENCIES,
     STATUS_WEIGHTS,
     demo_uuid,
@@ -26,6 +25,7 @@ from kalibar.records.demo_generator import (
     load_places,
     write_serial,
 )
+from kalibar.demo.records.load import count_demo_records, load_demo_records
 from kalibar.records.fields import COLUMNS, parse_row
 from kalibar.records.identify import identify
 from kalibar.reference.script import has_cyrillic

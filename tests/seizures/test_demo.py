@@ -15,10 +15,10 @@ from kalibar.agencies.models import Agency
 from kalibar.audit.service import history_of, verify_chain
 from kalibar.auth.actor import Actor
 from kalibar.db.session import unit_of_work
+from kalibar.demo.seizures.load import count_demo_seizures, load_demo_seizures
+from kalibar.demo.seizures.plan import BLOCK, plan_block
 from kalibar.records.models import FirearmRecord
 from kalibar.seizures.custody import verify_custody
-from kalibar.seizures.demo import count_demo_seizures, load_demo_seizures
-from kalibar.seizures.demo_plan import BLOCK, plan_block
 from kalibar.seizures.listing import SeizureFilter, list_seizures
 from kalibar.seizures.models import (
     CustodyEvent,

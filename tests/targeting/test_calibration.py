@@ -9,13 +9,13 @@ import numpy as np
 import polars as pl
 import pytest
 
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.targeting.features import prepare
 from kalibar.targeting.lanes import LanePolicy
 from kalibar.targeting.model import RiskModel, declaration_features
 from kalibar.targeting.risk import rules_only
 from kalibar.targeting.rules import load_rules, parse_rules
 from kalibar.targeting.screen import screen
-from kalibar.targeting.synthetic import generate
 from kalibar.targeting.training import labelled, time_split, train
 
 RULES = """rules:

@@ -8,10 +8,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.errors import Invalid
 from kalibar.targeting import features
 from kalibar.targeting.features import prepare, prepare_direct, read_frame
-from kalibar.targeting.synthetic import generate
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import func, select
 from support import World
 
+from kalibar.demo.targeting.synthetic import generate, write_csv
 from kalibar.errors import Invalid
 from kalibar.records.cli import cli_actor
 from kalibar.targeting.fields import COLUMNS, HISTORY_COLUMNS
 from kalibar.targeting.io_import import import_declarations
 from kalibar.targeting.models import Declaration, DeclarationItem
-from kalibar.targeting.synthetic import generate, write_csv
 
 
 def _agency(world: World) -> str:

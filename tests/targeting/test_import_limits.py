@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 from support import World
 
+from kalibar.demo.targeting.synthetic import generate, write_csv
 from kalibar.errors import Invalid, TooLarge
 from kalibar.files import file_limits
 from kalibar.records.cli import cli_actor
 from kalibar.targeting.io_import import import_declarations
 from kalibar.targeting.models import Declaration
-from kalibar.targeting.synthetic import generate, write_csv
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "records"))
 from upload_support import with_doctype, zip_bomb  # noqa: E402

@@ -179,9 +179,9 @@ def test_consignee_seen_in_a_real_seizure(world: World) -> None:
 def test_api_returns_top_features_and_the_page_shows_them(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from kalibar.demo.targeting.synthetic import generate
     from kalibar.targeting import screening
     from kalibar.targeting.rules import load_rules
-    from kalibar.targeting.synthetic import generate
     from kalibar.targeting.training import train
 
     history = generate(30_000, seed=7, illicit_scale=40.0).drop("pattern")

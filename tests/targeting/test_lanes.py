@@ -4,10 +4,10 @@ import math
 
 import polars as pl
 
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.targeting.lanes import LanePolicy
 from kalibar.targeting.rules import load_rules
 from kalibar.targeting.screen import screen
-from kalibar.targeting.synthetic import generate
 
 N = 200_000
 

@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from kalibar.demo.targeting.synthetic import generate, write_csv
 from kalibar.targeting.model import load_model, versions
 from kalibar.targeting.rules import load_rules
-from kalibar.targeting.synthetic import generate, write_csv
 from kalibar.targeting.training import at_k, train
 
 

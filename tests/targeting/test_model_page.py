@@ -13,11 +13,11 @@ from support import World, client_for, csrf_from, login
 
 from kalibar.audit.models import AuditEntry
 from kalibar.db.session import unit_of_work
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.targeting.model import active_version
 from kalibar.targeting.model_version_models import ModelVersion
 from kalibar.targeting.rules import load_rules
 from kalibar.targeting.screening import current_model
-from kalibar.targeting.synthetic import generate
 from kalibar.targeting.training import train
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.errors import Invalid
 from kalibar.targeting.engine import backtest, evaluate, evaluate_rows, group_rows
 from kalibar.targeting.rules import load_rules, parse_rules
-from kalibar.targeting.synthetic import generate
 
 BAD = """\
 rules:

@@ -11,6 +11,7 @@ import pytest
 from support import World, client_for
 from test_api_screenings import _token, books
 
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.records.cli import cli_actor
 from kalibar.targeting.lanes import LanePolicy
 from kalibar.targeting.model import RiskModel
@@ -18,7 +19,6 @@ from kalibar.targeting.names import WatchEntry
 from kalibar.targeting.rules import load_rules
 from kalibar.targeting.screen import screen
 from kalibar.targeting.screening import Parsed, screen_parsed
-from kalibar.targeting.synthetic import generate
 from kalibar.targeting.training import train
 from kalibar.targeting.watchlists import add_entry
 

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from kalibar.demo.targeting.synthetic import generate
 from kalibar.targeting import screening
 from kalibar.targeting.features import consignee_features
 from kalibar.targeting.fields import DECLARATION_COLUMNS, ITEM_COLUMNS
@@ -29,7 +30,6 @@ from kalibar.targeting.names import (
 from kalibar.targeting.predictor import Predictor
 from kalibar.targeting.rules import load_rules
 from kalibar.targeting.schemas import DeclarationIn
-from kalibar.targeting.synthetic import generate
 from kalibar.targeting.training import train
 
 _CYR = str.maketrans(

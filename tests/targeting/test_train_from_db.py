@@ -13,6 +13,7 @@ from support import World, actor_of
 
 from kalibar.audit.models import AuditEntry
 from kalibar.db.session import unit_of_work
+from kalibar.demo.targeting.synthetic import generate, write_csv
 from kalibar.errors import Forbidden, Invalid
 from kalibar.targeting import model_versions
 from kalibar.targeting.inspection_models import Screening
@@ -21,7 +22,6 @@ from kalibar.targeting.model_version_models import ModelStatus, ModelVersion
 from kalibar.targeting.models import Declaration
 from kalibar.targeting.rules import load_rules
 from kalibar.targeting.screening import import_and_screen
-from kalibar.targeting.synthetic import generate, write_csv
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from test_api_screenings import alarm_pistol, books
 from kalibar.audit.models import AuditEntry
 from kalibar.auth import service as auth
 from kalibar.db.session import unit_of_work
+from kalibar.demo.targeting.synthetic import generate, write_csv
 from kalibar.targeting.fields import COLUMNS
 from kalibar.targeting.inspection_models import Inspection
 from kalibar.targeting.models import Declaration
-from kalibar.targeting.synthetic import generate, write_csv
 
 
 def _store(world: World, declarations: list[dict[str, object]], user: str = "officer") -> None:

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from support import World
 
 from kalibar.db.session import unit_of_work
-from kalibar.demo.records import load_demo_records
-from kalibar.tracing.demo import load_demo_traces
+from kalibar.demo.records.load import load_demo_records
+from kalibar.demo.tracing import load_demo_traces
 from kalibar.tracing.models import TraceRequest, TraceStatus
 
 

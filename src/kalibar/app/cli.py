@@ -6,13 +6,14 @@ import logging
 
 import typer
 
+from kalibar.analysis.cli import app as analysis_app
 from kalibar.app import assemble
 from kalibar.app.db_cli import app as db_app
-from kalibar.analysis.cli import app as analysis_app
 from kalibar.app.demo_cli import demo
 from kalibar.audit.cli import app as audit_app
 from kalibar.auth.cli import tokens, users
 from kalibar.config import get_settings
+from kalibar.demo.targeting.cli import generate_cmd
 from kalibar.federation.cli import app as federation_app
 from kalibar.indicators.cli import app as indicators_app
 from kalibar.matching import cli as matching_cli
@@ -43,6 +44,7 @@ app.add_typer(tokens, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(records_app, name="records")
 app.add_typer(traces_app, name="traces")
+targeting_app.command("generate")(generate_cmd)  # the demo room's generator
 app.add_typer(targeting_app, name="targeting")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(reports_app, name="reports")

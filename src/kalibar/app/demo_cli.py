@@ -15,12 +15,12 @@ from kalibar.db.base import utcnow
 from kalibar.db.session import refresh_statistics
 from kalibar.demo.operations import load_demo_operations
 from kalibar.demo.programme import load_demo_programme
-from kalibar.demo.records import establish_demo_origins, load_demo_records
+from kalibar.demo.records.load import establish_demo_origins, load_demo_records
+from kalibar.demo.seizures.load import load_demo_seizures
 from kalibar.demo.service import load_demo
+from kalibar.demo.tracing import load_demo_traces
 from kalibar.i18n import _
 from kalibar.matching.hits import scan_created_since
-from kalibar.seizures.demo import load_demo_seizures
-from kalibar.tracing.demo import load_demo_traces
 
 MAX_RECORDS = 10_000_000
 MAX_SEIZURES = 1_000_000

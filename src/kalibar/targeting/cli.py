@@ -1,4 +1,5 @@
-"""``kalibar targeting import|screen|backtest|generate``."""
+"""``kalibar targeting import|screen|backtest`` (``generate`` comes from the demo room,
+registered by the composition root)."""
 
 from __future__ import annotations
 
@@ -223,23 +224,3 @@ def backtest_cmd(
         _("%(n)d declarations, %(i)d inspected, hit rate of all inspections %(b)s")
         % {"n": result.declarations, "i": result.inspected, "b": base}
     )
-
-
-@app.command("generate")
-def generate_cmd(
-    out: Path = typer.Argument(..., dir_okay=False, help="CSV file to write."),
-    count: int = typer.Option(10_000, help="Number of declarations."),
-    seed: int = typer.Option(0, help="Seed (same seed, same file)."),
-    history: bool = typer.Option(True, help="Add inspected and outcome columns."),
-    truth: Path = typer.Option(None, help="Also write the planted pattern per declaration."),
-) -> None:
-    """Write synthetic declarations with planted trafficking patterns."""
-    from kalibar.targeting.synthetic import generate, write_csv
-
-    with use_language(None):
-        frame = generate(count, seed=seed, history=history)
-        write_csv(frame, out, truth=truth)
-        console.print(
-            _("%(n)d declarations (%(rows)d rows) written to %(file)s")
-            % {"n": count, "rows": frame.height, "file": out.name}
-        )

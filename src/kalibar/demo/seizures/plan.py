@@ -10,7 +10,7 @@ buses and trains, and vehicle searches near the border. Persons and vehicles are
 from a per-block, per-country pool so some appear in two to four seizures.
 
 Firearms are planned as import rows of the records demo generator
-(:mod:`kalibar.records.demo_generator`: the same realistic makes, models, spellings and
+(:mod:`kalibar.demo.records.generator`: the same realistic makes, models, spellings and
 serials), with status ``seized`` and the seizure's date, place and agency.
 """
 
@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 
-from kalibar.seizures.demo_scenarios import (
+from kalibar.demo.seizures.scenarios import (
     KINDS,
     SCENARIO_FUNCS,
     TAG,
@@ -33,7 +33,7 @@ from kalibar.seizures.demo_scenarios import (
     demo_id,
     id_range,
 )
-from kalibar.seizures.demo_texts import LEGAL_BASIS, narrative
+from kalibar.demo.seizures.texts import LEGAL_BASIS, narrative
 from kalibar.seizures.places import Place, places
 
 __all__ = ["BLOCK", "KINDS", "TAG", "PlannedEntity", "PlannedItem", "PlannedSeizure",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from kalibar.seizures.demo_plan import INVESTIGATORS, USERS, PlannedSeizure
+from kalibar.demo.seizures.plan import INVESTIGATORS, USERS, PlannedSeizure
 from kalibar.seizures.procedure_templates import Template
 
 MISDEMEANOUR = "Misdemeanour proceedings by the seizing agency; no criminal case (demo data)."

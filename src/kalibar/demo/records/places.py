@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-PLACES_FILE = Path(__file__).resolve().parent.parent / "demo" / "places.yaml"
+PLACES_FILE = Path(__file__).resolve().parent.parent / "places.yaml"
 
 
 @dataclass(frozen=True)

@@ -75,16 +75,16 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
-from kalibar.records.demo_places import Place, load_places
-from kalibar.records.demo_serials import generate_serial, write_serial, written
-from kalibar.records.demo_spellings import (
+from kalibar.demo.records.places import Place, load_places
+from kalibar.demo.records.serials import generate_serial, write_serial, written
+from kalibar.demo.records.spellings import (
     AgencyInfo,
     ModelSpec,
     Tables,
     agency_info,
     spelling_tables,
 )
-from kalibar.records.demo_weights import (
+from kalibar.demo.records.weights import (
     AGENCY_WEIGHTS,
     CASE_FORMATS,
     DEFAULT_AGENCIES,
@@ -185,7 +185,7 @@ def generate_rows(
         day_rows = rng.choices(range(len(days)), k=size)
         for i in range(size):
             index = lo + i
-            row = _row(
+            row = record_row(
                 rng,
                 tables,
                 statuses[i],
@@ -207,7 +207,7 @@ def _uuid_text(value: int) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _row(
+def record_row(
     rng: random.Random,
     tables: Tables,
     status: str,

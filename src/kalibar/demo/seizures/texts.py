@@ -6,7 +6,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kalibar.seizures.demo_plan import PlannedItem
+    from kalibar.demo.seizures.plan import PlannedItem
     from kalibar.seizures.places import Place
 
 #: (calibre as written, ammunition type), common ones repeated.

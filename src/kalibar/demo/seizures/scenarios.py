@@ -1,5 +1,5 @@
 """The scenarios of the demo seizures and what they are made of (see
-:mod:`kalibar.seizures.demo_plan`): ids, planned rows, the entity pool, and one function
+:mod:`kalibar.demo.seizures.plan`): ids, planned rows, the entity pool, and one function
 per scenario filling a planned seizure's place values, route, items and people.
 """
 
@@ -13,10 +13,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from kalibar.records.demo_generator import _row  # the generator's row builder
-from kalibar.records.demo_spellings import ModelSpec, agency_info, spelling_tables
-from kalibar.seizures import demo_people as people
-from kalibar.seizures.demo_texts import AMMO, BUS_LINES, PARTS
+from kalibar.demo.records.generator import record_row
+from kalibar.demo.records.spellings import ModelSpec, agency_info, spelling_tables
+from kalibar.demo.seizures import people
+from kalibar.demo.seizures.texts import AMMO, BUS_LINES, PARTS
 from kalibar.seizures.places import Place
 
 #: Tag of every demo seizure id: ``5e12`` + seed + version 8 + object kind + index.
@@ -128,8 +128,8 @@ def _firearm(
     guns = _guns().classes
     specs, weights = guns.get(group) or guns["handgun"]
     spec = rng.choices(specs, weights=weights)[0]
-    row = _row(rng, spelling_tables(), "seized", spec, _agency(agency), day.date().isoformat(),
-               day.year, rid.int)  # fmt: skip
+    row = record_row(rng, spelling_tables(), "seized", spec, _agency(agency),
+                     day.date().isoformat(), day.year, rid.int)  # fmt: skip
     row.update(event_place=place, reporting_agency=agency, record_id=str(rid), notes="")
     return PlannedItem(kind="firearm", record=row)
 
@@ -230,7 +230,7 @@ def _ant_car(rng: random.Random, s: PlannedSeizure, place: Place, pool: Pool, se
     plate_country = (
         s.values["origin_country"] if s.values["direction"] == "entry" else place.country
     )
-    plate_country = plate_country if plate_country in people._CITIES else place.country
+    plate_country = plate_country if plate_country in people.CITIES else place.country
     _vehicle(rng, s, pool, "car" if rng.random() < 0.85 else "van", plate_country)
     _person(rng, s, pool, "driver", _nat(rng, place.country))
     if rng.random() < 0.35:

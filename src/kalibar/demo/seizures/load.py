@@ -1,12 +1,12 @@
 """Loading demo seizures (``kalibar demo --seizures N``): fast, deterministic, idempotent.
 
-What is made: :mod:`~kalibar.seizures.demo_plan` decides the seizures (places, agencies,
-items, persons and vehicles), :mod:`~kalibar.seizures.demo_life` what became of them
+What is made: :mod:`~kalibar.demo.seizures.plan` decides the seizures (places, agencies,
+items, persons and vehicles), :mod:`~kalibar.demo.seizures.life` what became of them
 (hand-over, steps, custody). This module writes them.
 
 Speed and the audit trail. Creating thousands of seizures through the services would
 take minutes (one flush, one audit entry and one matching scan per row), so the rows are
-inserted in bulk with SQLAlchemy Core, one block of :data:`~demo_plan.BLOCK` seizures at
+inserted in bulk with SQLAlchemy Core, one block of :data:`~.plan.BLOCK` seizures at
 a time, like the records import: the firearm records go through the ordinary records
 import (:func:`kalibar.records.io_import.import_records`: parsing, identification,
 references, its own audit entry per chunk) and are then checked against the register
@@ -20,7 +20,7 @@ One seized firearm in :data:`WANTED_EVERY` carries the identification of a lost,
 or trafficked record already in the database, so the demo shows hits on seizures.
 
 Idempotency, as for demo records: a *demo seizure* has an id of the ``5e12`` range
-(:func:`demo_plan.demo_id`). With ``c`` of them present, loading ``n`` adds seizures
+(:func:`.plan.demo_id`). With ``c`` of them present, loading ``n`` adds seizures
 ``c`` .. ``n - 1`` of the seed; entities already there are reused, not duplicated.
 Everything happens in the caller's transaction.
 """
@@ -45,7 +45,18 @@ from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency
 from kalibar.audit.service import log_event
-from kalibar.demo.records import DEMO_ACTOR
+from kalibar.demo.records.load import DEMO_ACTOR
+from kalibar.demo.seizures.life import Life, live
+from kalibar.demo.seizures.plan import (
+    BLOCK,
+    CUSTOMS,
+    PlannedEntity,
+    PlannedSeizure,
+    demo_id,
+    id_range,
+    plan_block,
+    today_utc,
+)
 from kalibar.errors import Conflict
 from kalibar.i18n import _
 from kalibar.ids import uuid7
@@ -56,17 +67,6 @@ from kalibar.records.models import WANTED, FirearmRecord
 from kalibar.records.references import next_references
 from kalibar.reference.normalise import normalise_calibre
 from kalibar.seizures.custody import compute_digest
-from kalibar.seizures.demo_life import Life, live
-from kalibar.seizures.demo_plan import (
-    BLOCK,
-    CUSTOMS,
-    PlannedEntity,
-    PlannedSeizure,
-    demo_id,
-    id_range,
-    plan_block,
-    today_utc,
-)
 from kalibar.seizures.entities import name_key
 from kalibar.seizures.handover import HANDED_OVER, OFFERED
 from kalibar.seizures.models import (

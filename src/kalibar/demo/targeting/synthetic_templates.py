@@ -370,8 +370,8 @@ OFFICES = {
     "cargo": ("BA-CARGO-SA", "BA-IZACIC", "BA-GRADISKA"),
 }
 _CURRENCY = {"BA": "BAM", "RS": "RSD", "ME": "EUR", "HR": "EUR"}
-_EUR_PER = {"BAM": 0.5113, "RSD": 0.00854, "EUR": 1.0}
-_NAMES = (
+EUR_PER = {"BAM": 0.5113, "RSD": 0.00854, "EUR": 1.0}
+NAMES = (
     "Đorđe Đorđević",
     "Ђорђе Ђорђевић",
     "Amir Hodžić",
@@ -387,7 +387,7 @@ _NAMES = (
     "Auto Servis Zenica doo",
     "Мирко Илић",
 )
-_SENDERS = (
+SENDERS = (
     "Ekol Silah San. Tic. A.S.",
     "Retay Arms",
     "Amazon EU",
@@ -400,7 +400,7 @@ _SENDERS = (
     "Hans Müller",
     "Anna Nowak",
 )
-_CITIES = (
+CITIES = (
     "Sarajevo",
     "Banja Luka",
     "Tuzla",

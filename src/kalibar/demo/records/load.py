@@ -1,6 +1,6 @@
 """Loading generated demo firearm records into the database (``kalibar demo --records N``).
 
-Rows come from :func:`kalibar.records.demo_generator.generate_rows` and go through the
+Rows come from :func:`kalibar.demo.records.generator.generate_rows` and go through the
 ordinary bulk import (:func:`kalibar.records.io_import.import_records`: the same parsing,
 identification, readable references and audit-chain events as any imported file).
 ``import_records`` reads files, so rows are written to a temporary CSV file in batches of
@@ -9,8 +9,8 @@ disk use stay bounded whatever ``n`` is. Every row's owner is its ``reporting_ag
 Everything happens in the caller's transaction.
 
 Idempotency rule: a *demo record* is one whose UUID is a demo id
-(:data:`~kalibar.records.demo_generator.DEMO_UUID_MIN` ..
-:data:`~kalibar.records.demo_generator.DEMO_UUID_MAX`, i.e. it starts with ``de30``),
+(:data:`~kalibar.demo.records.generator.DEMO_UUID_MIN` ..
+:data:`~kalibar.demo.records.generator.DEMO_UUID_MAX`, i.e. it starts with ``de30``),
 whatever its seed, including tombstoned ones. With ``c`` demo records present, loading
 ``n`` adds rows ``c`` .. ``n - 1`` of the seed (nothing when ``c >= n``). Running the same
 command twice therefore adds nothing, and raising ``n`` adds only the difference.
@@ -32,14 +32,14 @@ from sqlalchemy.orm import Session
 from kalibar.agencies.models import Agency
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
-from kalibar.errors import Conflict
-from kalibar.i18n import _
-from kalibar.records.demo_generator import (
+from kalibar.demo.records.generator import (
     DEFAULT_AGENCIES,
     DEMO_UUID_MAX,
     DEMO_UUID_MIN,
     generate_rows,
 )
+from kalibar.errors import Conflict
+from kalibar.i18n import _
 from kalibar.records.fields import COLUMNS
 from kalibar.records.io_import import import_records
 from kalibar.records.models import RECOVERED, FirearmRecord

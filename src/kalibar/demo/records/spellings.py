@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from kalibar.records.demo_places import Place, load_places
-from kalibar.records.demo_serials import DEFAULT_SERIALS, MODEL_PREFIX, Part, compile_template
-from kalibar.records.demo_weights import (
+from kalibar.demo.records.places import Place, load_places
+from kalibar.demo.records.serials import DEFAULT_SERIALS, MODEL_PREFIX, Part, compile_template
+from kalibar.demo.records.weights import (
     BORDER_AGENCIES,
     CYRILLIC_SHARE,
     DEFAULT_ERA,

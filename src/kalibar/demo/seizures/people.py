@@ -87,7 +87,7 @@ TRUCK_MAKES = ["MAN TGX", "Scania R 450", "Volvo FH", "Mercedes-Benz Actros", "D
 BUS_MAKES = ["Setra S 515", "Mercedes-Benz Tourismo", "Neoplan Cityliner", "MAN Lion's Coach"]
 
 _BA_PLATE_LETTERS = "AEJKMOT"
-_CITIES = {
+CITIES = {
     "BA": ["Sarajevo", "Banja Luka", "Tuzla", "Zenica", "Mostar", "Bihać", "Bijeljina",
            "Doboj", "Brčko", "Trebinje", "Prijedor", "Cazin"],
     "RS": ["Beograd", "Novi Sad", "Niš", "Kragujevac", "Šabac", "Loznica", "Novi Pazar"],
@@ -143,7 +143,7 @@ def _letters(rng: random.Random, n: int, alphabet: str = string.ascii_uppercase)
 
 
 def city(rng: random.Random, country: str) -> str:
-    return rng.choice(_CITIES.get(country, _CITIES["DE"]))
+    return rng.choice(CITIES.get(country, CITIES["DE"]))
 
 
 def address(rng: random.Random, country: str) -> str:

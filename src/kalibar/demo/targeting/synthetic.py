@@ -43,15 +43,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from kalibar.targeting.fields import COLUMNS, HISTORY_COLUMNS
-from kalibar.targeting.synthetic_templates import (
-    _CITIES,
-    _EUR_PER,
-    _NAMES,
-    _SENDERS,
+from kalibar.demo.targeting.synthetic_templates import (
+    CITIES,
+    EUR_PER,
+    NAMES,
     OFFICES,
+    SENDERS,
     TEMPLATES,
 )
+from kalibar.targeting.fields import COLUMNS, HISTORY_COLUMNS
 
 
 def _pick(rng: np.random.Generator, options: tuple[str, ...], n: int) -> np.ndarray:
@@ -136,9 +136,9 @@ def generate(
     for name, values in cols.items():
         decl = decl.with_columns(pl.Series(name, values, dtype=pl.Utf8))
     for name, pool in (
-        ("consignee_name", _NAMES),
-        ("consignor_name", _SENDERS),
-        ("consignee_city", _CITIES),
+        ("consignee_name", NAMES),
+        ("consignor_name", SENDERS),
+        ("consignee_city", CITIES),
     ):
         decl = decl.with_columns(pl.Series(name, _pick(rng, pool, n), dtype=pl.Utf8))
     decl = decl.with_columns(
@@ -174,7 +174,7 @@ def generate(
         kg[idx] = qty[idx] * rng.uniform(*tpl.unit_kg, k)
         eur[idx] = qty[idx] * rng.uniform(*tpl.unit_eur, k)
     currency = np.where(rng.random(m) < 0.3, "BAM", "EUR")
-    value = eur / np.vectorize(_EUR_PER.get)(currency)
+    value = eur / np.vectorize(EUR_PER.get)(currency)
     items = items.with_columns(
         pl.Series("declared_description", desc, dtype=pl.Utf8),
         pl.Series("hs_code", hs, dtype=pl.Utf8),

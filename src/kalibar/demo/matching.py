@@ -12,7 +12,7 @@ import random
 
 import numpy as np
 
-from .fold import CYRILLIC_HOMOGLYPHS
+from kalibar.matching.fold import CYRILLIC_HOMOGLYPHS
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
