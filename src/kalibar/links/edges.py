@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -24,16 +24,13 @@ from kalibar.seizures.models import Involvement, SeizedItem, Seizure
 from kalibar.tracing.models import TraceRequest
 
 
-@dataclass(frozen=True)
-class Link:
-    """One edge as stored: two ends and what joins them (a role, ``item``, ``hit`` …)."""
+class Link(NamedTuple):
+    """One edge as stored: two ends and what joins them (a role, ``item``, ``hit`` …).
+    A named tuple: a walk makes tens of thousands of them."""
 
     a: Ref
     b: Ref
     label: str
-
-    def other(self, ref: Ref) -> Ref:
-        return self.b if self.a == ref else self.a
 
 
 #: (one end, the other end, what joins them), as a link table stores them.

@@ -27,6 +27,9 @@ from kalibar.links.nodes import Node, Ref, Seen, classify, node_id, read_nodes
 MAX_HOPS = 4
 MAX_NODES = 600
 MAX_PATH_DEPTH = 8
+#: A path search stops after meeting this many objects (it then says so, ``truncated``):
+#: two far-apart or unconnected nodes would otherwise walk a whole region of the graph.
+MAX_PATH_VISITED = 6000
 
 
 @dataclass(frozen=True)
@@ -229,17 +232,23 @@ def shortest_path(
     target: Ref,
     filters: Filters | None = None,
     max_depth: int = MAX_PATH_DEPTH,
+    max_visited: int = MAX_PATH_VISITED,
 ) -> Chart:
     """A shortest chain of visible, admitted nodes between two nodes (bidirectional
     breadth-first search, one batch of queries per level, the smaller side first).
-    An empty chart (no nodes) when none exists within ``max_depth`` links."""
+    An empty chart (no nodes) when none exists within ``max_depth`` links, ``truncated``
+    when the search stopped at ``max_visited`` objects before it could tell."""
     walker = Walker(session, actor, filters or Filters())
     source, target = _root(walker, source), _root(walker, target)
     parents: list[dict[Ref, tuple[Ref, str] | None]] = [{source: None}, {target: None}]
     frontiers: list[set[Ref]] = [{source}, {target}]
     meet: Ref | None = source if source == target else None
     depth = 0
+    truncated = False
     while meet is None and depth < max_depth and frontiers[0] and frontiers[1]:
+        if len(walker.seen) >= max_visited:
+            truncated = True
+            break
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         nxt: set[Ref] = set()
         for near, far, label in walker.step(frontiers[side]):
@@ -252,7 +261,7 @@ def shortest_path(
         frontiers[side] = nxt
         depth += 1
     if meet is None:
-        return Chart(root=node_id(source), nodes=[], edges=[])
+        return Chart(root=node_id(source), nodes=[], edges=[], truncated=truncated)
     chain = _chain(parents, meet)
     labels = walker.nodes(r for r, _label in chain)
     nodes = [labels[r] for r, _label in chain if r in labels]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, case, literal, null, select
 from sqlalchemy.orm import Session
@@ -221,8 +221,7 @@ def _by_table(refs: Iterable[Ref]) -> dict[str, list[uuid.UUID]]:
 IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 
 
-@dataclass(frozen=True)
-class Seen:
+class Seen(NamedTuple):
     """What the walk needs of one object: may the reader see it, who owns it (for the
     count of hidden ones), and its kind and time (for the filters)."""
 
