@@ -3,6 +3,7 @@ the parts it keeps, installed once by :func:`kalibar.app.assemble` (``audit.scop
 
 from __future__ import annotations
 
+from kalibar.analysis.audit_scope import audit_scopes as analysis_scopes
 from kalibar.audit import scope
 from kalibar.links.merges import audit_scopes as links_scopes
 from kalibar.matching.audit_scope import audit_scopes as matching_scopes
@@ -14,6 +15,6 @@ from kalibar.tracing.service import audit_scopes as tracing_scopes
 def install() -> None:
     """Register every slice's rule (idempotent)."""
     for scopes in (seizure_scopes(), tracing_scopes(), matching_scopes(), operation_scopes(),
-                   links_scopes()):  # fmt: skip
+                   links_scopes(), analysis_scopes()):  # fmt: skip
         for object_type, resolver in scopes.items():
             scope.register(object_type, resolver)
