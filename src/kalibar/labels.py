@@ -4,21 +4,20 @@ language (gettext), looked up by vocabulary and code.
 Templates write ``{{ code | label("role") }}``; Python calls :func:`label`. A code with no
 label is shown as it is stored (never an error) — the one-language test
 (tests/core/test_one_language.py) fails when a known code reaches a page unlabelled.
-Vocabularies that already have their own table (record statuses, weapon types,
-distributions) are registered here rather than copied.
+Vocabularies that already have their own table in a slice (record statuses, weapon types,
+distributions, the seizure form's words, trace fields) are registered here rather than
+copied — by the composition root (:mod:`kalibar.app.vocabularies`, at assembly), since this
+module is a platform floor and imports no domain slice; so are the slices' ways of saying
+a stored value (a hit's explanation, a procedure step's requirement).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kalibar.i18n import N_
-from kalibar.records.labels import DISTRIBUTION_LABELS, STATUS_LABELS, TYPE_LABELS
-from kalibar.seizures.labels import FIELD_LABELS as SEIZURE_FORM_FIELDS
-from kalibar.seizures.labels import LABELS as SEIZURE_LISTS
-from kalibar.tracing.labels import FIELD_LABELS as TRACE_FIELDS
 
 ROLE = {
     "officer": N_("officer"),
@@ -59,20 +58,9 @@ AUDIT_ACTION = {
     "audit_sealed": N_("audit trail sealed"),
     "audit_key_rotated": N_("audit key rotated"),
 }
-#: The facts of a seizure, by the words on its form (step requirements name them): the
-#: seizure form's own words for the event, without its item lines and sharing.
-SEIZURE_FIELD = {
-    **{
-        name: words
-        for name, words in SEIZURE_FORM_FIELDS.items()
-        if not name.startswith(("fa_", "ot_")) and name != "distribution"
-    },
-    "declaration_uuid": N_("Declaration"),
-}
 #: Every field a person may meet by name (the audit trail's changes): the words on the forms.
-FIELD = {
-    **TRACE_FIELDS,
-    **SEIZURE_FIELD,
+#: The slices' own field words are added at assembly (:func:`add_fields`); these win.
+FIELD: dict[str, Any] = {
     "reference": N_("Reference"),
     "status": N_("Status"),
     "modifications": N_("Modifications"),
@@ -148,14 +136,35 @@ REGISTRY: dict[str, Mapping[str, Any]] = {
     "audit_action": AUDIT_ACTION,
     "lane": LANE,
     "flow": FLOW,
-    "seizure_field": SEIZURE_FIELD,
     "handover_state": HANDOVER_STATE,
     "field": FIELD,
     "object_type": OBJECT_TYPE,
-    "status": STATUS_LABELS,
-    "weapon_type": TYPE_LABELS,
-    "distribution": DISTRIBUTION_LABELS,
 }
+#: field → its values' words kept by a slice (e.g. the seizure form's lists).
+FIELD_LISTS: dict[str, Mapping[str, Any]] = {}
+#: field → how a slice says a stored value (``None``: not a value it says).
+SAYERS: dict[str, Callable[[Any], str | None]] = {}
+
+
+def register(vocabulary: str, table: Mapping[str, Any]) -> None:
+    """Add (or replace) a vocabulary kept by a slice."""
+    REGISTRY[vocabulary] = table
+
+
+def add_fields(table: Mapping[str, Any]) -> None:
+    """Add a slice's field words to ``field``; a word already there stays."""
+    for name, words in table.items():
+        FIELD.setdefault(name, words)
+
+
+def add_field_lists(lists: Mapping[str, Mapping[str, Any]]) -> None:
+    """Words for the values of fields that a slice keeps as lists of codes."""
+    FIELD_LISTS.update(lists)
+
+
+def add_sayer(field: str, say: Callable[[Any], str | None]) -> None:
+    """How the values of ``field`` are said (a slice's own wording)."""
+    SAYERS[field] = say
 
 
 def label(code: object, vocabulary: str) -> str:
@@ -193,19 +202,13 @@ def field_value(field: str, value: object) -> object:
             value = json.loads(value)  # a hit's explanation, kept as JSON text
         except ValueError:
             return value
-    if field == "explanation" and isinstance(value, list):
-        from kalibar.matching.explain_words import explanation_in_words
-
-        return "; ".join(explanation_in_words(v if isinstance(v, dict) else str(v) for v in value))
-    if field == "requires" and isinstance(value, str):
-        from kalibar.seizures.procedures import describe_requirement
-
-        return "; ".join(describe_requirement(r) for r in value.split(",") if r)
+    if (say := SAYERS.get(field)) is not None and (said := say(value)) is not None:
+        return said
     if isinstance(value, list):
         return ", ".join(str(field_value(field, v)) for v in value)
     if not isinstance(value, str):
         return value
-    if field in SEIZURE_LISTS and value in SEIZURE_LISTS[field]:
-        return str(SEIZURE_LISTS[field][value])
+    if field in FIELD_LISTS and value in FIELD_LISTS[field]:
+        return str(FIELD_LISTS[field][value])
     vocabulary = _VALUE_OF.get(field)
     return label(value, vocabulary) if vocabulary else value

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 
 def assemble() -> None:
-    """Install the ORM listeners and the audit trail's need-to-know rules (idempotent)."""
-    from kalibar.app import audit_scopes, listeners
+    """Install the ORM listeners, the audit trail's need-to-know rules and the slices'
+    words in the label registry (idempotent)."""
+    from kalibar.app import audit_scopes, listeners, vocabularies
     from kalibar.db.session import mark_assembled
 
     listeners.install()
     audit_scopes.install()
+    vocabularies.install()
     mark_assembled()
