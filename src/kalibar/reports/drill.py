@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from kalibar.audit.service import log_event
@@ -153,9 +153,12 @@ def _reader_clause(model: Any, reader: Actor) -> ColumnElement[bool]:
     return visible_clause(model, reader)
 
 
-def _count(session: Session, stmt: Select[Any], extra: ColumnElement[bool]) -> int:
-    sub = stmt.where(extra).order_by(None).subquery()
-    return int(session.execute(select(func.count()).select_from(sub)).scalar() or 0)
+def _counts(session: Session, stmt: Select[Any], mine: ColumnElement[bool]) -> tuple[int, int]:
+    """The cell's rows, and those the reader may see, in one scan."""
+    flag = case((mine, 1), else_=0).label("mine")
+    sub = stmt.add_columns(flag).order_by(None).subquery()
+    total, shown = session.execute(select(func.count(), func.sum(sub.c.mine))).one()
+    return int(total or 0), int(shown or 0)
 
 
 def drill(
@@ -169,9 +172,8 @@ def drill(
 ) -> Drill:
     """The cell's rows the reader may see (a page of them), and how many it may not."""
     kind, stmt, model = _cell_select(cell, scope, period)
-    total = _count(session, stmt, true())
     mine = _reader_clause(model, reader)
-    shown = _count(session, stmt, mine)
+    total, shown = _counts(session, stmt, mine)
     result = session.execute(stmt.where(mine).limit(limit))
     rows = list(result.all() if kind == "item" else result.scalars().all())
     log_event(
