@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from kalibar.audit.scope import Resolver, parent_resolver
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.errors import Conflict, Forbidden, NotFound
@@ -314,3 +315,12 @@ def list_procedures(
     stmt = stmt.order_by(ProcedureAdoption.adopted_on.desc(), ProcedureAdoption.uuid)
     rows = list(session.execute(stmt.limit(limit + 1).offset(offset)).scalars())
     return Page(rows[:limit], len(rows) > limit)
+
+
+def audit_scopes() -> dict[str, Resolver]:
+    """Participants and equipment events are as visible in the audit trail as their
+    training or equipment (installed by the composition root)."""
+    return {
+        Participant.__name__: parent_resolver(Participant.training_id, Training),
+        EquipmentEvent.__name__: parent_resolver(EquipmentEvent.equipment_id, Equipment),
+    }
