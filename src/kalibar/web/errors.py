@@ -33,7 +33,8 @@ _HTTP_CODES = {
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+    path = request.url.path
+    return path.startswith(("/api/", "/federation/v1/")) or path == "/healthz"
 
 
 def lines_of(details: list[Any]) -> list[str]:
