@@ -3,7 +3,7 @@
     .venv/bin/python bench/calibrate.py --sizes 100000,400000 --per-family 300
 
 Builds training registers of both generators — ``bench/misreadings.py`` (families) and
-``kalibar.matching.synthetic`` (``bench/second_check.py``'s slips) — at each size (the
+``kalibar.demo.matching`` (``bench/second_check.py``'s slips) — at each size (the
 random-match feature depends on how full the register is), with seeds of their own (not
 the ones the benchmarks evaluate on), checks misread serials and serials that are not in
 the register, and fits a logistic regression on the features of every returned candidate
@@ -25,9 +25,9 @@ from families import Record, build, queries, run
 from misreadings import register
 from sklearn.linear_model import LogisticRegression
 
+from kalibar.demo.matching import generate_records
 from kalibar.matching import MatchEngine, Query
 from kalibar.matching.calibration import FEATURES, features, model
-from kalibar.matching.synthetic import generate_records
 
 OUT = Path(__file__).resolve().parents[1] / "src/kalibar/matching/calibration.json"
 
@@ -83,11 +83,19 @@ def main() -> None:
             y += ys
         del engine
         print(f"register of {size:,}: {len(y):,} candidates so far, {sum(y):,} true")
-    fit = LogisticRegression(C=1.0, max_iter=4000).fit(np.array(x), np.array(y))
+    xa, ya = np.array(x), np.array(y)
+    fit = LogisticRegression(C=1.0, max_iter=4000).fit(xa, ya)
+    # The hit alert's model: no feature that depends on which register was searched
+    # (the two hit paths search different ones), so Chance is left out (weight 0).
+    cut = FEATURES.index("chance")
+    alert = LogisticRegression(C=1.0, max_iter=4000).fit(np.delete(xa, cut, axis=1), ya)
+    alert_w = [round(float(w), 6) for w in alert.coef_[0]]
+    alert_w.insert(cut, 0.0)
     data = {
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in fit.coef_[0]],
         "intercept": round(float(fit.intercept_[0]), 6),
+        "alert": {"weights": alert_w, "intercept": round(float(alert.intercept_[0]), 6)},
         "fitted": f"bench/calibrate.py --sizes {args.sizes} --per-family "
         f"{args.per_family} --seed {args.seed}: {len(y)} candidates, {sum(y)} true, "
         f"{datetime.now(UTC):%Y-%m-%d}",

@@ -39,6 +39,7 @@ class Outcome:
     rank: int | None  # of the true record (None: not in the top 10, or absent)
     cands: list[Candidate] = field(default_factory=list)
     seconds: float = 0.0
+    alert: list[float] = field(default_factory=list)  # hit alert confidences
 
 
 def build(records: list[Record]) -> MatchEngine:
@@ -69,7 +70,8 @@ def run(engine: MatchEngine, qs: Iterator[tuple[str, Record, str, str | None]]) 
         dt = time.perf_counter() - t
         keys = [c.key for c in cands]
         rank = keys.index(rec[0]) if rec[0] in keys else None
-        out.append(Outcome(family, typed, make, rank, cands, dt))
+        alert = engine.alert_confidences(Query(typed, make=make), cands)
+        out.append(Outcome(family, typed, make, rank, cands, dt, alert))
     return out
 
 
@@ -137,6 +139,20 @@ def report(present: list[Outcome], absent: list[Outcome]) -> None:
             fp = int((neg >= thr).sum()) + int((wrong_top >= thr).sum())
             prec = tp / max(tp + fp, 1)
             print(f"alert at {attr} >= {thr:.2f}: precision {prec:.3f}, recall {tp / n:.3f}")
+    # The hit alert as shipped: score >= the alert threshold and alert confidence >= C.
+    for s_min, c_min in ((0.9, 0.0), (0.9, 0.5), (0.9, 0.8), (0.8, 0.8), (0.0, 0.8), (0.0, 0.9)):
+
+        def alerts(o: Outcome, s_min: float = s_min, c_min: float = c_min) -> bool:
+            return bool(o.cands) and o.cands[0].score >= s_min and o.alert[0] >= c_min
+
+        tp = sum(1 for o in present if o.rank == 0 and alerts(o))
+        fp = sum(1 for o in absent if alerts(o)) + sum(
+            1 for o in present if o.rank != 0 and alerts(o)
+        )
+        print(
+            f"hit alert score >= {s_min:.2f} and alert confidence >= {c_min:.1f}: "
+            f"precision {tp / max(tp + fp, 1):.3f}, recall {tp / n:.3f}"
+        )
     every = present + absent
     groups = (
         ("single check", [o.seconds for o in every]),

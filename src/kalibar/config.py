@@ -36,10 +36,13 @@ class Settings(BaseSettings):
     audit_key: str | None = None
     # Set by deployments that terminate TLS in front of Kalibar.
     secure_cookies: bool = False
-    # A recovered weapon matching a wanted record at this score or above creates a hit.
-    # 0.9: exact and look-alike readings alert; one plain substitution in a short serial
-    # (score 0.85) does not — it is still found by a check, just not pushed to the owner.
-    match_alert_threshold: float = 0.9
+    # A recovered weapon matching a wanted record at this score or above creates a hit
+    # when its calibrated alert confidence is at least match_alert_confidence
+    # (matching/calibration.py: over the other side's candidates, the record's own entry
+    # left out). 0.8 and 0.8 measured precision 0.98 and recall 0.66 where the score
+    # alone at 0.9 gave 0.95 and 0.60 (docs/performance.md, matching).
+    match_alert_threshold: float = 0.8
+    match_alert_confidence: float = 0.8
     # Tracing: default deadlines (days after a request is sent) for the recipient agency
     # to acknowledge and to answer; reminders start this many days before a deadline.
     trace_ack_days: int = 10

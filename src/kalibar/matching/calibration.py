@@ -156,16 +156,19 @@ def features(
     return list(_rows(cands, attributes, chance, n_readings)[i])
 
 
-@lru_cache(maxsize=1)
-def model() -> tuple[tuple[float, ...], float]:
-    """``(weights, intercept)`` from ``calibration.json``."""
+@lru_cache(maxsize=2)
+def model(kind: str = "check") -> tuple[tuple[float, ...], float]:
+    """``(weights, intercept)`` from ``calibration.json``: ``check`` (every feature) or
+    ``alert`` (fitted without :class:`Chance`, whose register differs between the two
+    hit paths; falls back to the check model in files fitted before it)."""
     data = json.loads(_PATH.read_text())
     names = tuple(data["features"])
     if FEATURES[: len(names)] != names:
         raise ValueError("calibration.json does not match the feature list")
+    part = data.get(kind, data) if kind != "check" else data
     # A model fitted before features were added gives them no weight (same confidences).
-    weights = [float(w) for w in data["weights"]] + [0.0] * (len(FEATURES) - len(names))
-    return tuple(weights), float(data["intercept"])
+    weights = [float(w) for w in part["weights"]] + [0.0] * (len(FEATURES) - len(names))
+    return tuple(weights), float(part["intercept"])
 
 
 def confidences(
@@ -174,6 +177,7 @@ def confidences(
     chance: Chance | None = None,
     n_readings: int = 1,
     exclude: str | None = None,
+    kind: str = "check",
 ) -> list[float]:
     """Probability per candidate (same order), rounded to 4 decimals.
 
@@ -182,11 +186,27 @@ def confidences(
     list without it, and its own entry gets 0."""
     if exclude is not None and any(c.key == exclude for c in cands):
         rest = [c for c in cands if c.key != exclude]
-        it = iter(confidences(rest, attributes, chance, n_readings))
+        it = iter(confidences(rest, attributes, chance, n_readings, kind=kind))
         return [0.0 if c.key == exclude else next(it) for c in cands]
-    weights, b = model()
+    weights, b = model(kind)
     out = []
     for row in _rows(cands, attributes, chance, n_readings):
         z = b + sum([w * v for w, v in zip(weights, row, strict=True)])
         out.append(round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), 4))
     return out
+
+
+#: Candidates of the other side a hit alert's confidence is computed over.
+ALERT_LIST = 10
+
+
+def alert_confidences(cands: Sequence[_Scored], attributes: bool, n_readings: int) -> list[float]:
+    """Confidence for the hit alert, the same in both hit paths: over the first
+    :data:`ALERT_LIST` candidates *of the other side* (wanted for a recovered record and
+    the other way round), the record's own entry left out — the per-record path searches
+    the whole live register, the bulk scan an engine of the other side only, and this is
+    the list both can form — with the ``alert`` model (no feature that depends on which
+    register was searched). Candidates past the list get 0."""
+    head = list(cands[:ALERT_LIST])
+    conf = confidences(head, attributes, None, n_readings, kind="alert")
+    return conf + [0.0] * (len(cands) - len(head))

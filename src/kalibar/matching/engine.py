@@ -23,7 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .blocks import BlockCache
-from .calibration import Chance, confidences
+from .calibration import Chance, alert_confidences, confidences
 from .config import ATTRIBUTES, UNIT, MatchConfig
 from .delta import DeltaIndex
 from .distance import EditOp, align, align_known, explain_ops
@@ -250,6 +250,12 @@ class MatchEngine:
         if self._chance is None:
             self._chance = Chance.of_base(self.base.blob, self.base.offsets)
         return self._chance
+
+    def alert_confidences(self, q: Query, cands: Sequence[Candidate]) -> list[float]:
+        """:func:`calibration.alert_confidences` of a record's candidates of the other
+        side (own entry already left out by the caller)."""
+        p = self._prepare(q)
+        return alert_confidences(cands, p.widened, len(p.readings))
 
     def _prepare(self, q: Query) -> Prepared:
         values = {"make": q.make, "model": q.model, "calibre": q.calibre,

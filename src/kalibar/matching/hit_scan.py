@@ -11,11 +11,11 @@ own transaction (so the new rows are seen and a rolled-back import leaves nothin
    (``MatchEngine.build``), then, once that one is freed, one of the wanted records;
 2. each new wanted record is looked up in the recovered engine and each new recovered one
    in the wanted engine, in large batches (``MatchEngine.query_batch``: one equi-join of
-   deletion keys per batch). A first pass keeps :data:`FIRST` candidates per record; only
-   a record whose last kept candidate still scores at or above the alert threshold is
-   asked again for :data:`LIMIT` — candidates come best first, so this finds the same
-   candidates over the threshold as asking everyone for :data:`LIMIT`;
-3. the pairs over the threshold (kept as :class:`Found`, without their engine) become hits
+   deletion keys per batch), keeping the first ``ALERT_LIST`` candidates: a candidate
+   alerts when its score reaches the alert threshold and its alert confidence, computed
+   over that list of the other side (as ``hits.detect_hits`` forms it, the record's own
+   entry left out), reaches ``match_alert_confidence``;
+3. the pairs that alert (kept as :class:`Found`, without their engine) become hits
    through the same code as the per-record path
    (:func:`kalibar.matching.hits.scan_created_since` → ``record_hits``: direction,
    existing pairs, explanation, notices), records in the order of their ids;
@@ -41,11 +41,9 @@ from sqlalchemy.orm import Session
 
 from kalibar.config import get_settings
 from kalibar.matching import MatchEngine, Query
+from kalibar.matching.calibration import ALERT_LIST
 from kalibar.records.models import RECOVERED, WANTED, FirearmRecord
 
-#: Candidates per record in the first pass, and at most (as the per-record path).
-FIRST = 3
-LIMIT = 20
 #: New records looked up per batch (bounds the memory of candidate pairs).
 BATCH = 50_000
 #: Processes a batch is searched in (forked, sharing the engines' pages).
@@ -93,25 +91,31 @@ def _read(session: Session, since: datetime) -> tuple[list[Row], list[Row], list
 
 
 def _over(
-    engine: MatchEngine, rows: list[Row], threshold: float
+    engine: MatchEngine, rows: list[Row], threshold: float, needed: float
 ) -> Iterator[tuple[str, list[Any]]]:
-    """(record id, its candidates over the threshold) for each row, in the rows' order.
-    Records written alike are looked up once (a record is never in the engine it is
-    looked up in, so they share their candidates exactly)."""
+    """(record id, its candidates that alert) for each row, in the rows' order: score at
+    or above the threshold and alert confidence (over the first
+    :data:`~kalibar.matching.calibration.ALERT_LIST` candidates, all of the other side:
+    the engine holds nothing else) at or above ``needed``. Records written alike are
+    looked up once (a record is never in the engine it is looked up in, so they share
+    their candidates exactly)."""
     unique: dict[Query, int] = {}
     slot = [
         unique.setdefault(Query(serial, make, model, calibre, wtype), len(unique))
         for _k, serial, make, model, calibre, wtype in rows
     ]
     queries = list(unique)
-    first = engine.query_batch(queries, limit=FIRST, workers=WORKERS)
-    again = [i for i, f in enumerate(first) if len(f) == FIRST and f[-1].score >= threshold]
-    wider = engine.query_batch([queries[i] for i in again], limit=LIMIT) if again else []
-    more = dict(zip(again, wider, strict=True))
+    found = engine.query_batch(queries, limit=ALERT_LIST, workers=WORKERS)
+    good: list[list[Any] | None] = [None] * len(queries)
     for row, i in zip(rows, slot, strict=True):
-        good = [c for c in more.get(i, first[i]) if c.score >= threshold]
-        if good:
-            yield row[0], good
+        if good[i] is None:
+            cands = found[i]
+            conf = engine.alert_confidences(queries[i], cands) if cands else []
+            good[i] = [
+                c for c, x in zip(cands, conf, strict=True) if c.score >= threshold and x >= needed
+            ]
+        if good[i]:
+            yield row[0], good[i]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -124,14 +128,17 @@ class Found:
 
 
 def _side(
-    others: list[Row], rows: list[Row], threshold: float, progress: Callable[[int], None]
+    others: list[Row],
+    rows: list[Row],
+    limits: tuple[float, float],
+    progress: Callable[[int], None],
 ) -> dict[str, list[Found]]:
     """Look ``rows`` up in an engine of ``others`` (built here, freed on return)."""
     engine = MatchEngine.build(others)
     found: dict[str, list[Found]] = {}
     for start in range(0, len(rows), BATCH):
         part = rows[start : start + BATCH]
-        for key, cands in _over(engine, part, threshold):
+        for key, cands in _over(engine, part, *limits):
             found[key] = [Found(c.key, float(c.score), tuple(c.ops)) for c in cands]
         progress(len(part))
     return found
@@ -143,7 +150,8 @@ def candidates_since(
     """For each batch of records created at or after ``since``: (their ids in order, id →
     candidates over the threshold of the other side). One engine is alive at a time: the
     recovered records' (for the new wanted ones), then the wanted records'."""
-    threshold = get_settings().match_alert_threshold
+    settings = get_settings()
+    limits = (settings.match_alert_threshold, settings.match_alert_confidence)
     wanted_rows, recovered_rows, new = _read(session, since)
     if not new:
         return
@@ -157,10 +165,10 @@ def candidates_since(
             progress(done)
 
     new_wanted = [row for row, is_wanted in new if is_wanted]
-    found = _side(recovered_rows, new_wanted, threshold, advanced)
+    found = _side(recovered_rows, new_wanted, limits, advanced)
     del recovered_rows, new_wanted
     new_recovered = [row for row, is_wanted in new if not is_wanted]
-    found |= _side(wanted_rows, new_recovered, threshold, advanced)
+    found |= _side(wanted_rows, new_recovered, limits, advanced)
     del wanted_rows, new_recovered
     ids = [row[0] for row, _w in new]
     for start in range(0, len(ids), BATCH):

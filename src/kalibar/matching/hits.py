@@ -94,21 +94,34 @@ def detect_hits(session: Session, records: Sequence[FirearmRecord]) -> list[Hit]
     for r in todo:
         if r.uuid is None:
             r.uuid = uuid7()
-    threshold = get_settings().match_alert_threshold
+    settings = get_settings()
+    threshold, needed = settings.match_alert_threshold, settings.match_alert_confidence
     queries = [
         Query(r.serial_number, r.make_code, r.model_code, r.calibre_code, r.weapon_type)
         for r in todo
     ]
-    with store.reading(msvc.engine_of(session), session.connection()) as eng:
-        results = eng.query_batch(queries, limit=20)
     wanted: dict[FirearmRecord, list[tuple[uuid.UUID, Any]]] = {}
     keys: set[uuid.UUID] = set()
-    for rec, found in zip(todo, results, strict=True):
-        good = [(uuid.UUID(c.key), c) for c in found if c.score >= threshold]
-        good = [(k, c) for k, c in good if k != rec.uuid]
-        if good:
-            wanted[rec] = good
-            keys.update(k for k, _c in good)
+    with store.reading(msvc.engine_of(session), session.connection()) as eng:
+        results = eng.query_batch(queries, limit=20)
+        # The alert confidence is computed over the other side's candidates, as the bulk
+        # scan (hit_scan) sees them: the statuses of every candidate are needed.
+        status = _statuses(session, {uuid.UUID(c.key) for found in results for c in found})
+        for rec, q, found in zip(todo, queries, results, strict=True):
+            side = _WANTED_VALUES if rec.status in _RECOVERED_VALUES else _RECOVERED_VALUES
+            other = [
+                (k, c)
+                for k, c in ((uuid.UUID(c.key), c) for c in found)
+                if k != rec.uuid and status.get(k) in side
+            ]
+            conf = eng.alert_confidences(q, [c for _k, c in other])
+            good = [
+                (k, c) for (k, c), x in zip(other, conf, strict=True)
+                if c.score >= threshold and x >= needed
+            ]  # fmt: skip
+            if good:
+                wanted[rec] = good
+                keys.update(k for k, _c in good)
     if not keys:
         return []
     fr = FirearmRecord
@@ -119,6 +132,24 @@ def detect_hits(session: Session, records: Sequence[FirearmRecord]) -> list[Hit]
         ).scalars()
     }
     return record_hits(session, wanted, others)
+
+
+_WANTED_VALUES = frozenset(s.value for s in WANTED)
+_RECOVERED_VALUES = frozenset(s.value for s in RECOVERED)
+
+
+def _statuses(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Status of each live record among ``ids`` (deleted ones left out)."""
+    fr = FirearmRecord
+    out: dict[uuid.UUID, str] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 1000):
+        part = ordered[start : start + 1000]
+        rows = session.execute(
+            select(fr.uuid, fr.status).where(fr.uuid.in_(part), fr.deleted_at.is_(None))
+        )
+        out.update((u, st) for u, st in rows)
+    return out
 
 
 def existing_pairs(session: Session, involved: set[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
@@ -312,8 +343,6 @@ def after_commit(session: Session) -> None:
 def after_rollback(session: Session) -> None:
     session.info.pop(_SINCE, None)
     session.info.pop(hit_scan.REBUILD, None)
-
-
 
 
 # ------------------------------------------------------------------ the inbox
