@@ -12,11 +12,12 @@ from __future__ import annotations
 
 def assemble() -> None:
     """Install the ORM listeners, the audit trail's need-to-know rules and the slices'
-    words in the label registry (idempotent)."""
-    from kalibar.app import audit_scopes, listeners, vocabularies
+    words in the label registry and what a slice reads from one above it (idempotent)."""
+    from kalibar.app import audit_scopes, listeners, ports, vocabularies
     from kalibar.db.session import mark_assembled
 
     listeners.install()
     audit_scopes.install()
     vocabularies.install()
+    ports.install()
     mark_assembled()

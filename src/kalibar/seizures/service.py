@@ -42,6 +42,7 @@ from kalibar.records.service import RecordData, create_record
 from kalibar.reference.service import refresh as refresh_catalogue
 from kalibar.seizures import custody, procedures
 from kalibar.seizures.access import visible_part
+from kalibar.seizures.declarations import declaration_for
 from kalibar.seizures.handover import (
     accept_handover,
     cancel_handover,
@@ -59,7 +60,6 @@ from kalibar.seizures.validation import (
 )
 from kalibar.sharing.service import set_distribution, shared_with_groups
 from kalibar.sharing.visibility import get_editable, get_visible, visible
-from kalibar.targeting import service as targeting
 
 __all__ = [
     "ItemData",
@@ -179,12 +179,12 @@ def visible_records(
 def _declaration_problems(
     session: Session, actor: Actor, declaration_uuid: UUID | None
 ) -> list[dict[str, Any]]:
-    """A seizure links only a declaration the actor can open (``targeting.service``); an
+    """A seizure links only a declaration the actor can open (``seizures.declarations``); an
     absent and a hidden one get the same answer, so the 422 tells nothing about others'."""
     if declaration_uuid is None:
         return []
     try:
-        targeting.get_declaration(session, actor=actor, declaration_uuid=declaration_uuid)
+        declaration_for(session, actor, declaration_uuid)
     except NotFound:
         return [
             {

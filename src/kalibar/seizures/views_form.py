@@ -14,9 +14,9 @@ from kalibar.errors import KalibarError
 from kalibar.i18n import _
 from kalibar.records.suggestions import catalogue_choices
 from kalibar.seizures import forms, service
+from kalibar.seizures.declarations import declaration_for
 from kalibar.seizures.places import places
 from kalibar.seizures.views_common import form_of, page
-from kalibar.targeting import service as targeting
 from kalibar.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/seizures", include_in_schema=False)
@@ -64,7 +64,7 @@ def _context(values: dict[str, Any], errors: dict[str, str], **extra: Any) -> di
 
 def _from_declaration(db: Db, actor: Actor, declaration_id: uuid.UUID) -> dict[str, Any]:
     """Prefill from the declaration whose inspection found the goods (if visible)."""
-    d = targeting.get_declaration(db, actor=actor, declaration_uuid=declaration_id)
+    d = declaration_for(db, actor, declaration_id)
     transport = (d.transport_mode or "").strip().lower()
     consignee = d.consignee_country or None
     direction = "entry" if consignee == actor.country else "exit" if consignee else "domestic"

@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
 from kalibar.reference.script import search_key
+from kalibar.seizures.entities import name_key
+from kalibar.seizures.models import Entity, Involvement, Seizure
 from kalibar.sharing.visibility import visible
 from kalibar.targeting.inspection_models import POSITIVE_OUTCOMES, Inspection
 from kalibar.targeting.models import Declaration
@@ -51,11 +53,6 @@ def _keys(names: Iterable[str]) -> frozenset[str]:
 def party_keys(name: str) -> frozenset[str]:
     """``name`` folded as the seizures slice folds an entity's name, once as a person and
     once as a company (a consignee may be either)."""
-    try:
-        from kalibar.seizures.entities import name_key
-    except ImportError:  # pragma: no cover - the seizures slice is part of the package
-        key = search_key(name)
-        return frozenset({key} if key else set())
     return frozenset(k for k in (name_key(kind, name) for kind in _PARTY_KINDS) if k)
 
 
@@ -125,8 +122,6 @@ def seizure_consignee_keys(
         ).scalars()
     )
     if actor is not None:
-        from kalibar.seizures.models import Seizure
-
         linked = visible(
             select(Declaration.consignee_name)
             .join(Seizure, Seizure.declaration_uuid == Declaration.uuid)
@@ -141,8 +136,6 @@ def seizure_consignee_keys(
 def seizure_party_keys(session: Session, actor: Actor) -> frozenset[str]:
     """``Entity.name_key`` of persons and companies that were recipient or sender in a
     seizure the actor may see (source 2)."""
-    from kalibar.seizures.models import Entity, Involvement, Seizure
-
     stmt = visible(
         select(Entity.name_key)
         .join(Involvement, Involvement.entity_id == Entity.uuid)
