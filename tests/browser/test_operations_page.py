@@ -66,7 +66,7 @@ def test_open_an_operation_link_a_seizure_log_and_task(page: Page, live_server: 
     log = page.locator("#log")
     log.locator("textarea[name=body]").fill("Bus 12 stopped at Gradiška, 50 rounds found.")
     log.get_by_role("button", name="Post to the log").click()
-    expect(page.locator("#log ol")).to_contain_text("Bus 12 stopped at Gradiška")
+    expect(page.locator("#log ul.log")).to_contain_text("Bus 12 stopped at Gradiška")
 
     tasks = page.locator("#tasks")
     tasks.locator("input[name=title]").fill("Interview the bus driver")

@@ -130,6 +130,9 @@ class LinkView:
     label: str
     url: str | None
     owner_agency_id: int | None
+    #: The object's distribution level ("" for a trace): the page offers sharing only
+    #: where it would widen (agency, group).
+    distribution: str
     shared_with_operation: bool
 
 
@@ -176,6 +179,7 @@ def visible_links(session: Session, *, actor: Actor, op: Operation) -> Linked:
                     label=k.label(obj),
                     url=k.url.format(obj.uuid) if k.url else None,
                     owner_agency_id=getattr(obj, "owner_agency_id", None),
+                    distribution=getattr(obj, "distribution", "") if k.shareable else "",
                     shared_with_operation=bool(in_group),
                 )
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -35,6 +36,21 @@ class Summary:
     overdue: int
     log: int
     log_by_agency: dict[str, int]
+
+
+def bars(counts: dict[str, int], words: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Bars for the summary's charts (the indicators' bar macro): one scale, widest 100."""
+    top = max(counts.values(), default=0)
+    return [
+        {
+            "label": labels.word(words, key) if words else key,
+            "total": round(100 * n / top, 2) if top else 0.0,
+            "part": None,
+            "text": str(n),
+            "href": "",
+        }
+        for key, n in sorted(counts.items())
+    ]
 
 
 def summarise(session: Session, *, actor: Actor, operation_id: UUID) -> Summary:

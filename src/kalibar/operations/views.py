@@ -15,7 +15,7 @@ from kalibar.agencies.models import Agency
 from kalibar.auth.actor import Actor
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import N_, _
-from kalibar.operations import links, service, summary, work
+from kalibar.operations import labels, links, service, summary, work
 from kalibar.operations.access import get_operation, membership
 from kalibar.operations.models import LinkKind, MemberRole, OperationStatus
 from kalibar.web.deps import CurrentActor, Db
@@ -161,6 +161,9 @@ def summary_page(
         "s": s,
         "op": s.op,
         "is_lead": mine is not None and mine.role == MemberRole.lead.value,
+        "log_bars": summary.bars(s.log_by_agency),
+        "link_bars": summary.bars(s.by_kind, labels.KIND),
+        "task_bars": summary.bars(s.tasks_by_status, labels.TASK_STATUS),
         "errors": {},
         "values": {"summary": s.op.summary},
         "page_url": f"/operations/{operation_id}/summary",
