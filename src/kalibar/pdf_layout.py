@@ -1,6 +1,6 @@
 """Shared layout of the PDFs the server writes (fpdf2): letters, reports and forms.
 
-The DejaVu Sans font is vendored once, in ``tracing/fonts`` (Latin with diacritics and
+The DejaVu Sans font is vendored once, in ``kalibar/fonts`` (Latin with diacritics and
 Cyrillic), so names print as written in either script; nothing is fetched at run time.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
@@ -15,7 +16,9 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from kalibar.clock import moment
-from kalibar.tracing.paths import FONTS
+
+#: DejaVu Sans (Latin with diacritics, Cyrillic), vendored: see fonts/LICENSE-DejaVu.txt.
+FONTS = Path(__file__).parent / "fonts"
 
 FONT = "DejaVu"
 
