@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -236,3 +236,22 @@ def test_pages_and_api(world: World, background: dict[str, object]) -> None:
     other = client_for(world.engine)
     login(other, "rs.officer", world.passwords["rs.officer"])
     assert other.get(f"/api/v1/analysis/alerts/{plate['uuid']}").status_code == 404
+
+
+def test_a_saved_involvement_raises_its_alert_in_the_same_commit(world: World) -> None:
+    """The cheap check after a save: a person already involved in another agency's seizure."""
+    from kalibar.seizures.entities import EntityData, involve
+
+    sipa, border = actor_of(world, "investigator"), actor_of(world, "border")
+    recent = datetime.now(UTC) - timedelta(days=5)
+    earlier = Planted(owner=sipa, occurred_at=recent, persons=["Dragan Kovačević"])
+    later = Planted(owner=border, occurred_at=recent + timedelta(days=2))
+    plant(world, [earlier, later])
+    assert _alerts(world) == []
+    with unit_of_work(world.engine, actor=border) as s:
+        involve(s, actor=border, seizure_id=later.uuid, role="driver", allow_new=True,
+                data=EntityData(kind="person", name="Драган Ковачевић"))  # fmt: skip
+    told = {(a.detector, a.pattern_key, a.agency_id) for a in _alerts(world)}
+    key = "person:dragan kovacevic"
+    assert ("shared_identifier", key, border.agency_id) in told
+    assert ("shared_identifier", key, sipa.agency_id) in told

@@ -14,7 +14,11 @@ EXPECTED = {
         "kalibar.seizures.custody.before_flush",
         "kalibar.audit.hooks.before_flush",
     ],
-    "after_flush": ["kalibar.targeting.freshness.after_flush"],
+    "after_flush": [
+        "kalibar.targeting.freshness.after_flush",
+        "kalibar.analysis.triggers.after_flush",
+    ],
+    "before_commit": ["kalibar.analysis.triggers.before_commit"],
     "after_commit": [
         "kalibar.matching.hits.after_commit",
         "kalibar.targeting.freshness.after_commit",
@@ -22,6 +26,7 @@ EXPECTED = {
     "after_rollback": [
         "kalibar.matching.hits.after_rollback",
         "kalibar.targeting.freshness.after_rollback",
+        "kalibar.analysis.triggers.after_rollback",
     ],
     "do_orm_execute": ["kalibar.seizures.custody.do_orm_execute"],
 }

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency, AgencyKind
-from kalibar.analysis.detectors import DETECTORS, Evidence, Finding
+from kalibar.analysis.detectors import DETECTORS, Evidence, Finding, shared_identifiers_of
 from kalibar.analysis.models import Alert, AlertStatus
 from kalibar.analysis.warning_settings import WarningSettings, settings
 from kalibar.auth.actor import Actor
@@ -77,8 +77,12 @@ def recipients(finding: Finding, focal: dict[str, set[int]]) -> set[int]:
     return told
 
 
-def _evidence_json(evidence: list[Evidence]) -> str:
-    return json.dumps([{"kind": e.kind, "uuid": str(e.uuid)} for e in evidence])
+def _evidence_json(evidence: list[dict[str, Any]]) -> str:
+    return json.dumps(evidence)
+
+
+def _evidence_dicts(evidence: list[Evidence]) -> list[dict[str, Any]]:
+    return [{"kind": e.kind, "uuid": str(e.uuid), "agency": e.agency_id} for e in evidence]
 
 
 def _refs(alert: Alert) -> list[tuple[str, UUID]]:
@@ -87,23 +91,34 @@ def _refs(alert: Alert) -> list[tuple[str, UUID]]:
 
 def _store(session: Session, finding: Finding, agency_id: int, now: datetime,
            existing: list[Alert]) -> str:  # fmt: skip
-    """Create or refresh the agency's alert for ``finding``: "created", "updated" or ""."""
-    evidence = _evidence_json(finding.evidence)
-    params = json.dumps(finding.params, sort_keys=True, default=str)
+    """Create or refresh the agency's alert for ``finding``: "created", "updated" or "".
+
+    Evidence only accumulates on an open alert (a targeted run after a save sees part of
+    what a full run sees, and must not take the rest away)."""
+    found = _evidence_dicts(finding.evidence)
     latest = max(existing, key=lambda a: a.first_seen_at, default=None)
     if latest is not None:
-        known = set(_refs(latest))
-        new = {(e.kind, e.uuid) for e in finding.evidence} - known
+        before = json.loads(latest.evidence or "[]")
+        known = {(e["kind"], e["uuid"]) for e in before}
+        new = [e for e in found if (e["kind"], e["uuid"]) not in known]
         if latest.status == AlertStatus.open.value:
-            if new or latest.params != params:
-                latest.evidence, latest.params, latest.last_seen_at = evidence, params, now
-                return "updated"
-            return ""
+            if not new:
+                return ""
+            merged = before + new
+            params = dict(finding.params)
+            if "objects" in params:
+                params["objects"] = len(merged)
+                params["agencies"] = len({e.get("agency") for e in merged})
+            latest.evidence = _evidence_json(merged)
+            latest.params = json.dumps(params, sort_keys=True, default=str)
+            latest.last_seen_at = now
+            return "updated"
         if not new:
             return ""  # dismissed, and nothing it did not already show
     session.add(Alert(
         agency_id=agency_id, detector=finding.detector, pattern_key=finding.key[:400],
-        params=params, evidence=evidence, first_seen_at=now, last_seen_at=now,
+        params=json.dumps(finding.params, sort_keys=True, default=str),
+        evidence=_evidence_json(found), first_seen_at=now, last_seen_at=now,
     ))  # fmt: skip
     return "created"
 
@@ -126,27 +141,44 @@ def run(
         raise Invalid(_("Unknown detector."), [{"field": "detector", "value": n} for n in unknown])
     for name in names:
         findings = DETECTORS[name](session, now=now, cfg=cfg)
-        result.findings[name] += len(findings)
-        countries = {e.country for f in findings for e in f.evidence}
-        focal = _focal_points(session, countries)
-        existing: dict[tuple[int, str], list[Alert]] = {}
-        keys = sorted({f.key[:400] for f in findings})
-        for start in range(0, len(keys), 500):
-            rows = session.execute(
-                select(Alert).where(Alert.detector == name,
-                                    Alert.pattern_key.in_(keys[start:start + 500]))
-            ).scalars()  # fmt: skip
-            for a in rows:
-                existing.setdefault((a.agency_id, a.pattern_key), []).append(a)
-        for f in findings:
-            for agency_id in sorted(recipients(f, focal)):
-                done = _store(
-                    session, f, agency_id, now, existing.get((agency_id, f.key[:400]), [])
-                )
-                result.created += done == "created"
-                result.updated += done == "updated"
+        store_findings(session, name, findings, now, result)
         if progress:
             progress(name)
+    session.flush()
+    return result
+
+
+def store_findings(session: Session, detector: str, findings: list[Finding], now: datetime,
+                   result: RunResult) -> None:  # fmt: skip
+    """Tell every agency concerned by each finding (create or refresh its alert)."""
+    result.findings[detector] += len(findings)
+    focal = _focal_points(session, {e.country for f in findings for e in f.evidence})
+    existing: dict[tuple[int, str], list[Alert]] = {}
+    keys = sorted({f.key[:400] for f in findings})
+    for start in range(0, len(keys), 500):
+        rows = session.execute(
+            select(Alert).where(Alert.detector == detector,
+                                Alert.pattern_key.in_(keys[start:start + 500]))
+        ).scalars()  # fmt: skip
+        for a in rows:
+            existing.setdefault((a.agency_id, a.pattern_key), []).append(a)
+    for f in findings:
+        for agency_id in sorted(recipients(f, focal)):
+            done = _store(session, f, agency_id, now, existing.get((agency_id, f.key[:400]), []))
+            result.created += done == "created"
+            result.updated += done == "updated"
+
+
+def run_for_entities(session: Session, *, entity_ids: set[UUID], now: datetime | None = None,
+                     cfg: WarningSettings | None = None) -> RunResult:  # fmt: skip
+    """The cheap check after a save: the same person, company, vehicle or phone as the
+    entities just involved in a seizure, in other agencies' seizures (index look-ups by
+    the entity keys; plates typed on seizures and declarations wait for the full run)."""
+    now = now or utcnow()
+    result = RunResult()
+    findings = shared_identifiers_of(session, entity_ids=entity_ids, now=now,
+                                     cfg=cfg or settings())  # fmt: skip
+    store_findings(session, "shared_identifier", findings, now, result)
     session.flush()
     return result
 

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from kalibar.analysis.warning_settings import Rising, RoutePattern, WarningSettings
@@ -76,12 +76,9 @@ def _live_seizures(since: datetime, until: datetime) -> list[Any]:
 # ------------------------------------------------------------------ shared identifiers
 
 
-def _identifier_rows(session: Session, since: datetime, until: datetime
-                     ) -> Iterable[tuple[str, str, str, Evidence]]:  # fmt: skip
-    """(kind, key, as written, evidence) from seizures' entities and plates, and from
-    declarations' plates and consignee phones."""
+def _involved(since: datetime, until: datetime) -> Any:
     s = Seizure
-    involved = (
+    return (
         select(Entity.kind, Entity.name_key, Entity.name, s.uuid, s.owner_agency_id,
                s.owner_country)
         .join(Involvement, Involvement.entity_id == Entity.uuid)
@@ -89,7 +86,14 @@ def _identifier_rows(session: Session, since: datetime, until: datetime
         .where(*_live_seizures(since, until), Entity.deleted_at.is_(None),
                Entity.kind.in_([k.value for k in IDENTIFIER_KINDS]), Entity.name_key != "")
     )  # fmt: skip
-    for kind, key, name, uuid, agency, country in session.execute(involved):
+
+
+def _identifier_rows(session: Session, since: datetime, until: datetime
+                     ) -> Iterable[tuple[str, str, str, Evidence]]:  # fmt: skip
+    """(kind, key, as written, evidence) from seizures' entities and plates, and from
+    declarations' plates and consignee phones."""
+    s = Seizure
+    for kind, key, name, uuid, agency, country in session.execute(_involved(since, until)):
         yield kind, key, name, Evidence("seizure", uuid, agency, country)
     plates = select(s.vehicle_registration, s.uuid, s.owner_agency_id, s.owner_country).where(
         *_live_seizures(since, until), s.vehicle_registration != ""
@@ -113,10 +117,38 @@ def _identifier_rows(session: Session, since: datetime, until: datetime
 
 
 def shared_identifiers(session: Session, *, now: datetime, cfg: WarningSettings) -> list[Finding]:
+    since = now - timedelta(days=cfg.shared_identifier.window_days)
+    return _shared(_identifier_rows(session, since, now), cfg)
+
+
+def shared_identifiers_of(
+    session: Session, *, entity_ids: set[UUID], now: datetime, cfg: WarningSettings
+) -> list[Finding]:
+    """The same detector for the keys of some entities only, over seizures' entities."""
+    since = now - timedelta(days=cfg.shared_identifier.window_days)
+    keys = {
+        (str(k), str(v))
+        for k, v in session.execute(
+            select(Entity.kind, Entity.name_key).where(
+                Entity.uuid.in_(sorted(entity_ids)), Entity.name_key != ""
+            )
+        )
+    }
+    if not keys:
+        return []
+    stmt = _involved(since, now).where(tuple_(Entity.kind, Entity.name_key).in_(sorted(keys)))
+    rows = (
+        (kind, key, name, Evidence("seizure", uuid, agency, country))
+        for kind, key, name, uuid, agency, country in session.execute(stmt)
+    )
+    return _shared(rows, cfg)
+
+
+def _shared(rows: Iterable[tuple[str, str, str, Evidence]], cfg: WarningSettings
+            ) -> list[Finding]:  # fmt: skip
     rule = cfg.shared_identifier
-    since = now - timedelta(days=rule.window_days)
     found: dict[tuple[str, str], Finding] = {}
-    for kind, key, written, ev in _identifier_rows(session, since, now):
+    for kind, key, written, ev in rows:
         f = found.setdefault(
             (kind, key),
             Finding("shared_identifier", f"{kind}:{key}", {"kind": kind, "value": written}),

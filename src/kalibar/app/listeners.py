@@ -15,7 +15,9 @@ The order is the order of :data:`LISTENERS`, and it matters for ``before_flush``
 4. the audit hook records every remaining change, the hits of step 1 included.
 
 ``after_flush``/``after_commit`` listeners (the hit inbox, the targeting caches' freshness)
-only read what was written and do not depend on each other.
+only read what was written and do not depend on each other. The early warning on save
+notes new involvements after a flush and, before the commit, stores the alerts their
+entities raise (``analysis.triggers``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from kalibar.analysis import triggers as analysis_triggers
 from kalibar.audit import hooks as audit_hooks
 from kalibar.federation import outbox as federation_outbox
 from kalibar.matching import hits
@@ -53,6 +56,9 @@ LISTENERS: tuple[Listener, ...] = (
     Listener("targeting freshness", "after_flush", freshness.after_flush),
     Listener("targeting freshness", "after_commit", freshness.after_commit),
     Listener("targeting freshness", "after_rollback", freshness.after_rollback),
+    Listener("early warning on save", "after_flush", analysis_triggers.after_flush),
+    Listener("early warning on save", "before_commit", analysis_triggers.before_commit),
+    Listener("early warning on save", "after_rollback", analysis_triggers.after_rollback),
 )
 
 
