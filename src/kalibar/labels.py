@@ -176,6 +176,11 @@ def label(code: object, vocabulary: str) -> str:
     return str(found) if found is not None else str(code)
 
 
+def vocabulary(name: str) -> Mapping[str, Any]:
+    """Every code of a vocabulary with its (lazy) word, in the table's order."""
+    return REGISTRY.get(name, {})
+
+
 def codes() -> set[str]:
     """Every registered code (the one-language test looks for them on pages)."""
     return {code for table in REGISTRY.values() for code in table}

@@ -55,8 +55,8 @@ from sqlalchemy import Connection, Engine, func, select
 
 from kalibar.config import get_settings
 from kalibar.matching import MatchEngine
+from kalibar.matching.designations import catalogue_designations
 from kalibar.records.models import FirearmRecord
-from kalibar.reference.designations import catalogue_designations
 
 log = logging.getLogger("kalibar.matching")
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kalibar.errors import KalibarError
-from kalibar.records.labels import TYPE_LABELS
+from kalibar.labels import vocabulary
 from kalibar.reference import service
 from kalibar.web.deps import AdminActor, Db
 from kalibar.web.templating import render
@@ -27,7 +27,7 @@ def _page(
             "kind": kind,
             "kinds": service.KINDS,
             "error": error,
-            "weapon_types": [(c, str(label)) for c, label in TYPE_LABELS.items()],
+            "weapon_types": [(c, str(word)) for c, word in vocabulary("weapon_type").items()],
         },
         status,
     )

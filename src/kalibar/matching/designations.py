@@ -5,7 +5,8 @@ these aside on the query side (and also tries the serial as written, see
 ``kalibar.matching.readings``). The tokens come from the catalogue: every make's name
 and aliases, every model's name and aliases, and short make names glued to a model
 ("CZ" + "83", "Zastava" + "M70"); the matcher keeps those with a letter and at most 16
-characters after folding.
+characters after folding. Kept with the matcher, their only reader; the reference room
+(a floor below) keeps the catalogue they come from.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kalibar.matching.readings import Designations
-
-from .catalogue import Catalogue, active_catalogue
+from kalibar.reference.catalogue import Catalogue, active_catalogue
 
 _SHORT_MAKE = 8  # make names glued to a model name up to this length
 
