@@ -195,14 +195,27 @@ class SignificantRow:
 
 
 def significant_rows(
-    session: Session, *, reader: Actor, report: iafq.Iafq
+    session: Session, *, reader: Actor, report: iafq.Iafq, limit: int | None = None
 ) -> tuple[list[SignificantRow], int]:
-    """The significant seizures the reader may see, with their figures, and how many of
-    them it may not (counted in the questionnaire, never listed)."""
+    """The significant seizures the reader may see (the first ``limit`` of them), with their
+    figures, and how many of them it may not see (counted, never listed). The seizures are
+    selected by the questionnaire's own aggregate as a subquery: no list of ids is sent."""
     figures = {f.seizure_id: f for f in report.significant}
     if not figures:
         return [], 0
-    stmt = select(Seizure).where(Seizure.uuid.in_(list(figures)), visible_clause(Seizure, reader))
-    seizures = session.execute(stmt.order_by(Seizure.occurred_at, Seizure.reference)).scalars()
-    rows = [SignificantRow(s, figures[s.uuid]) for s in seizures]
-    return rows, len(figures) - len(rows)
+    ids = iafq.significant_select(report.scope, report.period).with_only_columns(
+        SeizedItem.seizure_id
+    )
+    stmt = select(Seizure).where(
+        Seizure.uuid.in_(ids.scalar_subquery()), visible_clause(Seizure, reader)
+    )
+    shown = int(session.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
+    stmt = stmt.order_by(Seizure.occurred_at, Seizure.reference)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = [
+        SignificantRow(z, figures[z.uuid])
+        for z in session.execute(stmt).scalars()
+        if z.uuid in figures
+    ]
+    return rows, len(figures) - shown

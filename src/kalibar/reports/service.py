@@ -86,9 +86,9 @@ def iafq_significant_xlsx(
 
 
 def significant(
-    session: Session, *, actor: Actor, report: iafq.Iafq
+    session: Session, *, actor: Actor, report: iafq.Iafq, limit: int | None = None
 ) -> tuple[list[drill.SignificantRow], int]:
-    return drill.significant_rows(session, reader=actor, report=report)
+    return drill.significant_rows(session, reader=actor, report=report, limit=limit)
 
 
 def sdg_by_period(session: Session, *, actor: Actor, year: int) -> list[sdg_period.SdgPeriod]:

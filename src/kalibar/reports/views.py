@@ -23,6 +23,8 @@ from kalibar.web.deps import CurrentActor, Db
 from kalibar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+#: Significant seizures listed on the page (the workbook lists them all).
+SIGNIFICANT_LISTED = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -57,7 +59,9 @@ def iafq_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         db, actor=actor, year=year, fresh=request.query_params.get("fresh") == "1"
     )
     report = kept.report
-    significant, hidden = service.significant(db, actor=actor, report=report)
+    significant, hidden = service.significant(
+        db, actor=actor, report=report, limit=SIGNIFICANT_LISTED
+    )
     bars = [
         replace(bar, href=drill_href(year, "arms", dimension="type", key=bar.key))
         for bar in charts.value_bars(
@@ -70,6 +74,7 @@ def iafq_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         "computed_at": kept.computed_at,
         "significant": significant,
         "significant_hidden": hidden,
+        "significant_visible": len(report.significant) - hidden,
         "dimensions": iafq.DIMENSIONS,
         "statuses": iafq.STATUSES,
         "results": iafq.RESULTS,
