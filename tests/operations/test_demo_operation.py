@@ -39,3 +39,18 @@ def test_demo_operation_is_loaded_once_and_seen_by_its_members(world: World) -> 
             "border",
             "investigator",
         }
+
+
+def test_dashboard_lists_the_users_open_operation_tasks(world: World) -> None:
+    from support import client_for, login
+
+    with unit_of_work(world.engine) as s:
+        load_demo_operations(s)
+    client = client_for(world.engine)
+    login(client, "border", world.passwords["border"])
+    home = client.get("/").text
+    assert "Your tasks in joint operations" in home
+    assert "X-ray every bus from Bihać on Fridays" in home
+    client = client_for(world.engine)
+    login(client, "rs.officer", world.passwords["rs.officer"])
+    assert "Your tasks in joint operations" not in client.get("/").text

@@ -15,6 +15,7 @@ from kalibar.agencies.service import agency_codes
 from kalibar.auth.actor import Actor
 from kalibar.auth.models import User
 from kalibar.i18n import current_language
+from kalibar.operations import work as operation_work
 from kalibar.records.service import count_records
 from kalibar.seizures import procedures as seizure_procedures
 from kalibar.seizures import service as seizures
@@ -42,6 +43,7 @@ def dashboard(request: Request, db: Db, actor: CurrentActor) -> Response:
             "by_status": by_status,
             "total_records": sum(by_status.values()),
             "trace_reminders": trace_reminders(db, actor=actor),
+            "operation_tasks": operation_work.my_open_tasks(db, actor=actor),
             **_seizure_panel(db, actor),
         },
     )

@@ -31,10 +31,13 @@ from kalibar.operations.access import (
 )
 from kalibar.operations.models import (
     MemberRole,
+    Operation,
     OperationLogEntry,
+    OperationStatus,
     OperationTask,
     TaskStatus,
 )
+from kalibar.sharing.visibility import visible
 
 MAX_LOG = 5000
 
@@ -93,6 +96,28 @@ def tasks(session: Session, *, actor: Actor, operation_id: UUID) -> list[TaskVie
         )
         for t, username in session.execute(stmt)
     ]
+
+
+def my_open_tasks(
+    session: Session, *, actor: Actor, limit: int = 10
+) -> list[tuple[OperationTask, Operation]]:
+    """The actor's open tasks in operations it may still see (the dashboard's reminders);
+    a task of an operation its agency left is gone with the operation."""
+    if actor.user_id is None:
+        return []
+    stmt = visible(
+        select(OperationTask, Operation).join(
+            Operation, Operation.uuid == OperationTask.operation_id
+        ),
+        Operation,
+        actor,
+    ).where(
+        OperationTask.owner_user_id == actor.user_id,
+        OperationTask.status == TaskStatus.open.value,
+        Operation.status != OperationStatus.closed.value,
+    )
+    stmt = stmt.order_by(OperationTask.due_on.is_(None), OperationTask.due_on).limit(limit)
+    return [(t, op) for t, op in session.execute(stmt)]
 
 
 def assignable_users(session: Session, operation_id: UUID) -> list[User]:
