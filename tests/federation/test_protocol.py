@@ -136,7 +136,9 @@ def test_revoked_key_verifies_nothing(pair: tuple[Instance, Instance]) -> None:
     assert deliver(ba, "RS", pg).stopped == "unknown_key"
 
 
-def test_envelope_for_another_recipient_is_refused(engine: Engine, peer_engine: Engine, tmp_path: object) -> None:
+def test_envelope_for_another_recipient_is_refused(
+    engine: Engine, peer_engine: Engine, tmp_path: object
+) -> None:
     ba = make_instance(engine, "BA")
     rs = make_instance(peer_engine, "RS")
     link(rs, ba)
@@ -183,3 +185,47 @@ def test_rotation_keeps_old_signatures_verifiable(engine: Engine) -> None:
     assert key.public_hex in [k.public_key for k in ident.retired]
     assert envelopes.envelope_signed_by(signed, key.public_hex)
     assert inst.country == "BA"
+
+
+def test_seizure_summary_is_non_nominal_unless_agreed(engine: Engine, peer_engine: Engine) -> None:
+    from kalibar.db.base import utcnow
+    from kalibar.federation.models import ForeignSeizure
+    from kalibar.seizures.models import Entity, Involvement, SeizedItem, Seizure
+    from kalibar.targeting.watchlist_models import WatchlistEntry
+
+    ba = make_instance(engine, "BA")
+    rs = make_instance(peer_engine, "RS")
+    link(ba, rs, nominal=False)
+    link(rs, ba, nominal=False)
+    rs_uc = agency(rs.engine, "RS-UC", "RS")
+    with unit_of_work(rs.engine) as s:
+        sz = Seizure(owner_agency_id=rs_uc, owner_country="RS", distribution="partners",
+                     reference="UC-SZ-1", occurred_at=utcnow(), context="border_check",
+                     conveyance_kind="car", concealment_method="spare_wheel",
+                     vehicle_registration="BG-123-AA", address="Knez Mihailova 1",
+                     narrative="Driver Marko Marković.")  # fmt: skip
+        s.add(sz)
+        s.flush()
+        s.add(SeizedItem(seizure_id=sz.uuid, position=1, kind="ammunition", quantity=50,
+                         calibre="7.62x39"))  # fmt: skip
+        person = Entity(owner_agency_id=rs_uc, owner_country="RS", distribution="agency",
+                        reference="UC-P-1", kind="person", name="Marko Marković")  # fmt: skip
+        s.add(person)
+        s.flush()
+        s.add(Involvement(seizure_id=sz.uuid, entity_id=person.uuid, role="driver"))
+        for kind in ("person", "company"):
+            s.add(WatchlistEntry(owner_agency_id=rs_uc, owner_country="RS",
+                                 distribution="partners", kind=kind, name=f"{kind} X"))  # fmt: skip
+        sid = sz.uuid
+    res = exchange(rs, ba)
+    assert not res.stopped
+    with unit_of_work(ba.engine) as s:
+        got = s.get(ForeignSeizure, sid)
+        assert got is not None
+        summary = json.loads(got.summary)
+        assert summary["conveyance_kind"] == "car" and summary["items"][0]["quantity"] == 50
+        for nominal in ("vehicle_registration", "address", "narrative", "entities"):
+            assert nominal not in summary
+        assert "Marko" not in got.summary
+        kinds = sorted(e.kind for e in s.execute(select(WatchlistEntry)).scalars())
+        assert kinds == ["company"]
