@@ -233,3 +233,19 @@ def test_participants_added_later_count(world: World) -> None:
     with world.session() as s:
         got = indicators.trained(s, actor=officer, period=YEAR)
     assert (got.total.total, got.total.women, got.by_agency[0].key) == (1, 1, "BA-UIO")
+
+
+def test_the_drilldown_lists_the_trainings_behind_a_figure(world: World) -> None:
+    officer, border = actor_of(world, "officer"), actor_of(world, "border")
+    focal = actor_of(world, "focalpoint")
+    add_training(world, officer, [("BA-UIO", "", "", "female"), ("BA-GP", "", "", "male")])
+    add_training(world, border, [("BA-UIO", "", "", "female")] * 2)
+    add_training(world, border, [("BA-UIO", "", "", "male")], distribution="agency")
+    with world.session() as s:
+        for actor in (officer, focal):
+            figure = next(c for c in indicators.trained(s, actor=actor, period=YEAR).by_agency
+                          if c.key == "BA-UIO")  # fmt: skip
+            rows = indicators.trained_drilldown(s, actor=actor, period=YEAR, agency="BA-UIO")
+            assert (sum(r.total for r in rows), sum(r.women for r in rows)) == (
+                figure.total, figure.women)  # fmt: skip
+        assert len(indicators.trained_drilldown(s, actor=focal, period=YEAR)) == 2

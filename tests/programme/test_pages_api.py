@@ -136,3 +136,19 @@ def test_procedures_page_says_procedures_by_name(world: World) -> None:
     again = {"csrf_token": token, "name": "SOP", "version": "3", "adopted_on": "01.02.2026"}
     twice = client.post("/programme/procedures", data=again)
     assert twice.status_code == 409 and "There is a problem" in twice.text
+
+
+def test_agency_figure_drills_down_to_its_trainings(world: World) -> None:
+    officer = token_client(world.engine, "officer")
+    officer.post("/api/v1/programme/trainings", json={
+        "course": "Drill course", "start_date": "2026-05-01",
+        "participants": [{"full_name": "A", "agency": "BA-UIO", "gender": "female"},
+                         {"full_name": "B", "agency": "BA-GP", "gender": "male"}]})  # fmt: skip
+    client = client_for(world.engine)
+    login(client, "officer", world.passwords["officer"])
+    page = client.get("/programme/indicators?from=2026-01-01&to=2026-12-31")
+    link = "/programme/indicators/trained?from=2026-01-01&amp;to=2026-12-31&amp;agency=BA-UIO"
+    assert link in page.text
+    drill = client.get(link.replace("&amp;", "&"))
+    assert drill.status_code == 200 and "Drill course" in drill.text
+    assert "<td data-label=\"Counted\">1</td>" in drill.text

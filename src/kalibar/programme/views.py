@@ -392,6 +392,22 @@ def indicators_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     )  # fmt: skip
 
 
+@router.get("/indicators/trained")
+def trained_drilldown(request: Request, db: Db, actor: CurrentActor) -> Response:
+    """The trainings behind an "officers trained" figure (same scope and period)."""
+    period, _window, params, errors = _period(request)
+    q = request.query_params
+    agency, region = q.get("agency"), q.get("region")
+    rows = indicators.trained_drilldown(
+        db, actor=actor, period=period, agency=agency[:64] if agency is not None else None,
+        region=region[:120] if region is not None else None,
+    )  # fmt: skip
+    back = "/programme/indicators?" + urlencode({k: params[k] for k in ("from", "to")})
+    return _page(request, "trained.html", 422 if errors else 200, rows=rows, params=params,
+                 agency=agency, region=region, national=indicators.national_reader(actor),
+                 back=back)  # fmt: skip
+
+
 @router.get("/indicators.csv")
 def indicators_csv(
     request: Request, db: Db, actor: CurrentActor, table: str = "trained_by_agency"
