@@ -131,15 +131,20 @@ def has_item_filter(f: StatsFilter) -> bool:
     return any(DIMENSIONS[k].level != "seizure" for k in f.values)
 
 
-def with_items(stmt: Select[Any]) -> Select[Any]:
-    """Join the live items of each seizure and their firearm records (outer)."""
-    return (
-        stmt.select_from(Seizure)
-        .join(
-            SeizedItem, and_(SeizedItem.seizure_id == Seizure.uuid, SeizedItem.deleted_at.is_(None))
-        )
-        .outerjoin(FirearmRecord, FirearmRecord.uuid == SeizedItem.record_id)
+def with_items(stmt: Select[Any], *, records: bool = True) -> Select[Any]:
+    """Join the live items of each seizure and (``records``) their firearm records, outer."""
+    stmt = stmt.select_from(Seizure).join(
+        SeizedItem, and_(SeizedItem.seizure_id == Seizure.uuid, SeizedItem.deleted_at.is_(None))
     )
+    if records:
+        stmt = stmt.outerjoin(FirearmRecord, FirearmRecord.uuid == SeizedItem.record_id)
+    return stmt
+
+
+def needs_records(dim_key: str, f: StatsFilter) -> bool:
+    """Whether a figure reads the firearm records (make, model, calibre … or a filter on them)."""
+    keys = [dim_key, *f.values]
+    return any(DIMENSIONS[k].level == "record" or k == "calibre" for k in keys if k in DIMENSIONS)
 
 
 def item_exists(f: StatsFilter) -> Any:

@@ -35,6 +35,7 @@ from kalibar.analysis.filters import (
     has_item_filter,
     item_clauses,
     item_exists,
+    needs_records,
     seizure_clauses,
     with_items,
 )
@@ -119,7 +120,7 @@ def _items_of_seizure(f: StatsFilter, dim: Dimension | None = None) -> Any:
     """Correlated count of a seizure's live items (matching the item filters): one seek
     into the covering index ``ix_seized_items_live`` per seizure, no join of 10^5 rows."""
     stmt = select(func.count()).select_from(SeizedItem)
-    if any(DIMENSIONS[k].level != "seizure" for k in f.values):
+    if any(needs_records(k, f) for k in f.values):
         stmt = stmt.outerjoin(FirearmRecord, FirearmRecord.uuid == SeizedItem.record_id)
     return (
         stmt.where(SeizedItem.seizure_id == Seizure.uuid, SeizedItem.deleted_at.is_(None),
@@ -148,7 +149,10 @@ def _item_counts(session: Session, actor: Actor, dim: Dimension, f: StatsFilter
     """Seizures (distinct) and items per key of an item- or record-level ``dim``."""
     key = dim.column()
     stmt = (
-        with_items(select(key, func.count(func.distinct(Seizure.uuid)), func.count()))
+        with_items(
+            select(key, func.count(func.distinct(Seizure.uuid)), func.count()),
+            records=needs_records(dim.key, f),
+        )
         .where(*conditions(actor, f), *_item_conditions(dim, f))
         .group_by(key)
     )
