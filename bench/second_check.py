@@ -16,6 +16,7 @@ serials *not* in the register: the AUC of the true record's score (and calibrate
 confidence) against their best candidate is the second, independent AUC.
 
 The setting named in ``--compare`` (``fills``: unreadable marks filled,
+``fill_by_neighbours``: a mark inside a digit run filled with digits only,
 ``transposition=X``: the transposition cost, ``calibration=OLD.json``: the confidence
 model before) is switched off, then on, and the same queries are checked both ways in
 this process, so the figures are before/after pairs.
@@ -144,8 +145,11 @@ class _Switch:
 
     def __enter__(self) -> _Switch:
         self.fill_max, self.path = prep.FILL_MAX, calibration._PATH
+        self.by_class = prep.FILL_BY_NEIGHBOURS
         if self.setting == "fills" and not self.on:
             prep.FILL_MAX = 0
+        if self.setting == "fill_by_neighbours":
+            prep.FILL_BY_NEIGHBOURS = self.on
         if self.setting.startswith("calibration=") and not self.on:
             calibration._PATH = Path(self.setting.split("=", 1)[1])
         prep._fills.cache_clear()
@@ -154,6 +158,7 @@ class _Switch:
 
     def __exit__(self, *exc: object) -> None:
         prep.FILL_MAX, calibration._PATH = self.fill_max, self.path
+        prep.FILL_BY_NEIGHBOURS = self.by_class
         prep._fills.cache_clear()
         calibration.model.cache_clear()
 
@@ -165,7 +170,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=23)
     ap.add_argument(
         "--compare", default="fills",
-        help="fills | transposition=0.7 | calibration=OLD.json (the before model) | none",
+        help="fills | fill_by_neighbours | transposition=0.7 | calibration=OLD.json | none",
     )  # fmt: skip
     args = ap.parse_args()
 

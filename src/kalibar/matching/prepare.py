@@ -122,7 +122,8 @@ def _fills(folded: str) -> tuple[tuple[str, int, int], ...]:
     An unreadable ``?`` spends an edit of the budget, so "36?6" (four characters: no
     edit) or "12?45X" with one more real error is out of reach; a ``*`` hiding two
     characters of a seven-character serial needs two edits where the budget allows one.
-    Each ``?`` is tried as every character of :data:`FILL` (the filled reading costs
+    Each ``?`` is tried as every character of :data:`FILL` that fits between its
+    neighbours (:func:`_fill_chars`; the filled reading costs
     what the ``?`` costs, :attr:`Costs.unknown`, and leaves the budget for real
     errors); a ``*`` as one character, or as one character and one ``?`` either way
     round (the filled character costs :attr:`Costs.star_char`, the ``?`` what a typed
@@ -134,13 +135,31 @@ def _fills(folded: str) -> tuple[tuple[str, int, int], ...]:
     out: list[tuple[str, int, int]] = []
     for i in marks:
         head, tail = folded[:i], folded[i + 1 :]
+        chars = _fill_chars(head[-1:], tail[:1])
         if folded[i] == "?":
-            out.extend((head + c + tail, 1, 0) for c in FILL)
+            out.extend((head + c + tail, 1, 0) for c in chars)
         else:
-            out.extend((head + c + tail, 0, 1) for c in FILL)
-            out.extend((head + c + "?" + tail, 0, 1) for c in FILL)
-            out.extend((head + "?" + c + tail, 0, 1) for c in FILL)
+            out.extend((head + c + tail, 0, 1) for c in chars)
+            out.extend((head + c + "?" + tail, 0, 1) for c in chars)
+            out.extend((head + "?" + c + tail, 0, 1) for c in chars)
     return tuple(out)
+
+
+#: Fill a mark inside a run of digits with digits only, inside a run of letters with
+#: letters only (serials are stamped in runs: "M70 BU7363", "ПМ 1234", "L12345Z"); at
+#: either end of the serial or between a letter and a digit, with every character.
+FILL_BY_NEIGHBOURS = True
+_DIGITS, _LETTERS = FILL[:10], FILL[10:]
+
+
+def _fill_chars(left: str, right: str) -> str:
+    if not FILL_BY_NEIGHBOURS or not left or not right:
+        return FILL
+    if left in _DIGITS and right in _DIGITS:
+        return _DIGITS
+    if left in _LETTERS and right in _LETTERS:
+        return _LETTERS
+    return FILL
 
 
 @lru_cache(maxsize=1 << 16)
