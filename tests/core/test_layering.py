@@ -40,10 +40,8 @@ KNOWN: dict[tuple[str, str], str] = {}
 KNOWN_CYCLES: dict[tuple[str, ...], str] = {
     ("matching", "records"): (
         "matching reads records (a floor above them), but records.identify folds serials with "
-        "matching.fold.fold_fast and the import edges (records.cli, records.uploads) run "
-        "matching.hits.scan_created_since after an import; fold belongs on the reference "
-        "floor (it is tied to matching.readings, being reworked) and the scan behind a port "
-        "filled by the composition root, as seizures.declarations is"
+        "matching.fold.fold_fast, which is tied to matching.readings (being reworked); the "
+        "fold and its reading tables belong on the reference floor"
     ),
 }
 

@@ -12,6 +12,8 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
+from kalibar.matching.hits import scan_created_since
+from kalibar.records import hit_check
 from kalibar.seizures import declarations
 from kalibar.targeting import service as targeting
 
@@ -23,5 +25,7 @@ def _declaration(
 
 
 def install() -> None:
-    """Seizures read the declaration they link to through targeting's face."""
+    """Seizures read the declaration they link to through targeting's face; a bulk import
+    of records is checked for hits by matching."""
     declarations.install(_declaration)
+    hit_check.install(scan_created_since)

@@ -25,7 +25,7 @@ from kalibar.cli_support import operator_actor as cli_actor
 from kalibar.db.base import utcnow
 from kalibar.errors import Invalid, KalibarError
 from kalibar.i18n import _, use_language
-from kalibar.matching.hits import scan_created_since
+from kalibar.records.hit_check import check_created_since
 from kalibar.records.io_export import FORMATS, export_records
 from kalibar.records.io_import import ImportReport, import_records
 
@@ -107,7 +107,7 @@ def _run_import(
         )
         # Same transaction: the import and the hits it raises land together or not at all.
         scan = bar.add_task(_("checking against the register"), total=report.inserted or None)
-        report.hits = scan_created_since(
+        report.hits = check_created_since(
             session, since, progress=lambda n: bar.update(scan, completed=n)
         )
         return report

@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from kalibar.auth.actor import Actor
 from kalibar.db.base import utcnow
 from kalibar.files import check_encoding, save_upload
-from kalibar.matching.hits import scan_created_since
+from kalibar.records.hit_check import check_created_since
 from kalibar.records.io_import import ImportReport, import_records
 
 
@@ -39,5 +39,5 @@ def run_upload(
             partial=partial,
             encoding=encoding,
         )
-        report.hits = scan_created_since(db, since)
+        report.hits = check_created_since(db, since)
         return report
