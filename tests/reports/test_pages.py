@@ -161,3 +161,21 @@ def test_the_page_keeps_figures_per_scope_and_computes_again_on_request(
     assert total(focal) == national  # kept
     assert total(focal, "&fresh=1") == national + 1
     assert total(officer, "&fresh=1") == own + 1
+
+
+def test_significant_seizures_list_only_visible_ones(world: World, planted: Planted) -> None:
+    expected = Expected(planted, "national", "BA")
+    by_id = {z["uuid"]: z for z in planted.seizures}
+    significant = expected.significant()
+    visible = {by_id[i]["reference"] for i in significant if by_id[i]["distribution"] == "national"}
+    client = client_for(world.engine)
+    login(client, "focalpoint", world.passwords["focalpoint"])
+    page = client.get(f"/reports/iafq?year={YEAR}")
+    assert 'hx-get="/reports/iafq/significant?year=2025"' in page.text
+    fragment = client.get(f"/reports/iafq/significant?year={YEAR}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert set(re.findall(r">(PL-SZ-[^<]+)</a>", fragment.text)) == visible
+    hidden = len(significant) - len(visible)
+    assert (f"{hidden} of them you may not see" in fragment.text) == (hidden > 0)
+    alone = client.get(f"/reports/iafq/significant?year={YEAR}")
+    assert "<html" in alone.text and "Back to the questionnaire" in alone.text

@@ -49,26 +49,38 @@ class SdgPeriod:
         return "—" if value is None else f"{value * 100:.1f} %"
 
 
-def compute_period(session: Session, *, scope: Scope, period: Period) -> SdgPeriod:
+def _count(session: Session, *, scope: Scope, span: Period, into: list[SdgPeriod]) -> None:
+    """One grouped scan of ``span``; each row added to every period of ``into`` that holds
+    its event date (the year and a half both hold it)."""
     r = FirearmRecord
-    cols = (r.status, r.origin_established, r.origin_source, r.year_of_manufacture)
-    stmt = select(*cols, func.count()).where(*iafq.arms_filter(scope, period)).group_by(*cols)
-    result = SdgPeriod(period)
-    f = result.figures
-    for status, established, source, year, n in session.execute(stmt):
+    cols = (r.status, r.origin_established, r.origin_source, r.year_of_manufacture, r.event_date)
+    stmt = select(*cols, func.count()).where(*iafq.arms_filter(scope, span)).group_by(*cols)
+    for status, established, source, year, day, n in session.execute(stmt):
         count = int(n)
-        if year is not None and year < ANTIQUE_BEFORE:
-            f["excluded_antiques"] += count
-            continue
-        f[status] += count
-        f["denominator"] += count
-        if established:
-            f["numerator"] += count
-            f["established_by_tracing" if source == "tracing" else "established_otherwise"] += count
+        for target in into:
+            if day is None or not target.period.first_day <= day <= target.period.last_day:
+                continue
+            f = target.figures
+            if year is not None and year < ANTIQUE_BEFORE:
+                f["excluded_antiques"] += count
+                continue
+            f[status] += count
+            f["denominator"] += count
+            if established:
+                f["numerator"] += count
+                key = "established_by_tracing" if source == "tracing" else "established_otherwise"
+                f[key] += count
+
+
+def compute_period(session: Session, *, scope: Scope, period: Period) -> SdgPeriod:
+    result = SdgPeriod(period)
+    _count(session, scope=scope, span=period, into=[result])
     return result
 
 
 def by_period(session: Session, *, scope: Scope, year: int) -> list[SdgPeriod]:
-    """The year and its two halves, side by side."""
+    """The year and its two halves, side by side, from one scan of the year."""
     whole = Period(year)
-    return [compute_period(session, scope=scope, period=p) for p in (whole, *whole.halves())]
+    periods = [SdgPeriod(p) for p in (whole, *whole.halves())]
+    _count(session, scope=scope, span=whole, into=periods)
+    return periods

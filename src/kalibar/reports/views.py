@@ -59,9 +59,6 @@ def iafq_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         db, actor=actor, year=year, fresh=request.query_params.get("fresh") == "1"
     )
     report = kept.report
-    significant, hidden = service.significant(
-        db, actor=actor, report=report, limit=SIGNIFICANT_LISTED
-    )
     bars = [
         replace(bar, href=drill_href(year, "arms", dimension="type", key=bar.key))
         for bar in charts.value_bars(
@@ -72,9 +69,6 @@ def iafq_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         "year": year,
         "report": report,
         "computed_at": kept.computed_at,
-        "significant": significant,
-        "significant_hidden": hidden,
-        "significant_visible": len(report.significant) - hidden,
         "dimensions": iafq.DIMENSIONS,
         "statuses": iafq.STATUSES,
         "results": iafq.RESULTS,
@@ -85,6 +79,27 @@ def iafq_page(request: Request, db: Db, actor: CurrentActor) -> Response:
         "drill_href": lambda table, **kw: drill_href(year, table, **kw),
     }
     return render(request, "reports/iafq.html", context)
+
+
+@router.get("/reports/iafq/significant")
+def iafq_significant_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    """The significant seizures the reader may see (a fragment for htmx, else a page)."""
+    year = service.check_year(_year(request))
+    report = service.iafq_page_report(db, actor=actor, year=year).report
+    significant, hidden = service.significant(
+        db, actor=actor, report=report, limit=SIGNIFICANT_LISTED
+    )
+    context = {
+        "year": year,
+        "significant": significant,
+        "significant_hidden": hidden,
+        "significant_visible": len(report.significant) - hidden,
+        "counted": len(report.significant),
+        "threshold": iafq.SIGNIFICANT,
+        "words": words,
+        "fragment": request.headers.get("hx-request") == "true",
+    }
+    return render(request, "reports/significant.html", context)
 
 
 @router.get("/reports/iafq/drill")
