@@ -10,8 +10,7 @@ Only active, not deleted entries are used.
 
 from __future__ import annotations
 
-import csv
-import io
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution
 from kalibar.errors import Forbidden, Invalid
-from kalibar.files import check_size, file_limits
+from kalibar.files import check_size, file_limits, header_detail, open_checked, problem_of
 from kalibar.i18n import _
 from kalibar.records.fields import FieldError, parse_country
 from kalibar.sharing.visibility import visible
@@ -104,39 +103,43 @@ def add_entry(
     return entry
 
 
+def _missing_columns(header: list[str]) -> list[dict[str, Any]]:
+    names = {h.strip().lower() for h in header}
+    return [
+        header_detail(c, "", _("required column is missing"))
+        for c in ("kind", "name")
+        if c not in names
+    ]
+
+
 def read_csv(source: Path | str) -> list[EntryInput]:
-    """Parse a watchlist CSV (``kind,name,country,note``); any bad row rejects the file."""
-    if isinstance(source, Path):
-        check_size(source, name=source.name, max_bytes=file_limits().document_bytes)
-    text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in ("kind", "name") if c not in header]
-    if missing:
-        raise Invalid(
-            _("missing columns: %(cols)s") % {"cols": ", ".join(missing)},
-            [{"row": 1, "column": c, "value": "", "reason": _("required")} for c in missing],
-        )
-    reader.fieldnames = header
+    """Parse a watchlist file (``kind,name,country,note``; CSV in any of the region's
+    encodings, XLSX or JSON, read by the shared table reader); any bad row rejects the
+    file."""
+    if isinstance(source, str):
+        with tempfile.TemporaryDirectory(prefix="kalibar-watchlist-") as tmp:
+            path = Path(tmp) / "watchlist.csv"
+            path.write_text(source, encoding="utf-8")
+            return read_csv(path)
+    check_size(source, name=source.name, max_bytes=file_limits().document_bytes)
+    table = open_checked(source, _missing_columns)
     out: list[EntryInput] = []
     errors: list[dict[str, Any]] = []
-    rows = enumerate(reader, start=2)
-    n = 1
-    while True:
+    for number, raw in table.rows():
+        if (bad := problem_of(raw)) is not None:
+            column, reason = bad
+            errors.append({"row": number, "column": column, "value": "", "reason": reason})
+            continue
         try:
-            n, raw = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # a cell past the csv module's field limit
-            raise Invalid(
-                _("Row %(row)d is not valid CSV.") % {"row": n + 1},
-                [{"row": n + 1, "column": "", "value": "", "reason": str(exc)[:200]}],
-            ) from exc
-        try:
-            out.append(_parse({k: v or "" for k, v in raw.items() if k}))
+            out.append(_parse({k.strip().lower(): v or "" for k, v in raw.items() if k}))
         except FieldError as exc:
             errors.append(
-                {"row": n, "column": exc.field, "value": exc.value[:100], "reason": exc.message}
+                {
+                    "row": number,
+                    "column": exc.field,
+                    "value": exc.value[:100],
+                    "reason": exc.message,
+                }
             )
     if errors:
         raise Invalid(_("%(n)d bad rows; nothing imported") % {"n": len(errors)}, errors)
