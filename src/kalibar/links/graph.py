@@ -81,6 +81,8 @@ class Walker:
         self.seen: dict[Ref, Seen] = {}
         self.alias: dict[Ref, Ref] = {}
         self.members: dict[Ref, set[Ref]] = {}
+        #: Merges are rare: when there is none at all, no step looks for them.
+        self.any_merges = merges.any_active(session)
 
     def canonical(self, ref: Ref) -> Ref:
         return self.alias.get(ref, ref)
@@ -93,7 +95,7 @@ class Walker:
         found = classify(self.session, self.actor, new)
         self.seen.update(found)
         entity_ids = [r[1] for r, x in found.items() if r[0] == "entity" and x.visible]
-        if not entity_ids:
+        if not entity_ids or not self.any_merges:
             return
         rows = merges.active_merges(self.session, entity_ids)
         others = {("entity", i) for m in rows for i in (m.merged_id, m.survivor_id)}

@@ -38,6 +38,12 @@ def _reason(text: str) -> str:
     return reason
 
 
+def any_active(session: Session) -> bool:
+    """Whether any merge is in force (one indexed probe)."""
+    stmt = select(EntityMerge.uuid).where(EntityMerge.split_at.is_(None)).limit(1)
+    return session.execute(stmt).first() is not None
+
+
 def active_merges(session: Session, ids: Iterable[uuid.UUID]) -> list[EntityMerge]:
     wanted = sorted(set(ids))
     if not wanted:
