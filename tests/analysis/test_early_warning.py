@@ -218,6 +218,8 @@ def test_pages_and_api(world: World, background: dict[str, object]) -> None:
     _run(world)
     client = client_for(world.engine)
     login(client, "border", world.passwords["border"])
+    home = client.get("/")
+    assert 'href="/analysis/alerts"' in home.text and "open alerts for your agency" in home.text
     listing = client.get("/analysis/alerts")
     assert listing.status_code == 200 and "SA 123-AB" in listing.text
     api = client.get("/api/v1/analysis/alerts").json()

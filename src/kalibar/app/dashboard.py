@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency
 from kalibar.agencies.service import agency_codes
+from kalibar.analysis import alerts as early_warning
 from kalibar.auth.actor import Actor
 from kalibar.auth.models import User
 from kalibar.i18n import current_language
@@ -44,6 +45,7 @@ def dashboard(request: Request, db: Db, actor: CurrentActor) -> Response:
             "total_records": sum(by_status.values()),
             "trace_reminders": trace_reminders(db, actor=actor),
             "operation_tasks": operation_work.my_open_tasks(db, actor=actor),
+            "open_alerts": early_warning.count_open(db, actor=actor),
             **_seizure_panel(db, actor),
         },
     )
