@@ -17,8 +17,10 @@ Times, wall clock, each in a fresh session after one unmeasured warm-up:
 - ``iafq.compute`` for 2025 as the focal point (national total of BA) and as BA-UIO's
   officer (its own), and the statistical workbook (compute + XLSX);
 - each report page through the app (the real routers and templates, logged in as the
-  focal point): the IAFQ page, a drill-down of the largest cell, SDG 16.4.2 by period, the
-  Roadmap half-year (formulas computed live), the Roadmap list;
+  focal point): the IAFQ page (its figures kept per scope and year after the first
+  reading: the warm-up computes them), the significant seizures it loads after itself, a
+  drill-down of the largest cell and of a smaller one, SDG 16.4.2 by period, the Roadmap
+  half-year (formulas computed live), the Roadmap list;
 - baseline in the same process: the year's arms grouped by status and type in one plain
   query with no scope (``SELECT status, weapon_type, count(*) … GROUP BY``); ratios to it.
 """
@@ -277,6 +279,7 @@ def main() -> None:
                                     "csrf_token": token}, follow_redirects=False)  # fmt: skip
         for name, path in (
             ("page: IAFQ 2025", f"/reports/iafq?year={YEAR}"),
+            ("page: significant seizures (after the page, htmx)", f"/reports/iafq/significant?year={YEAR}"),
             ("page: drill-down, all arms of 2025", f"/reports/iafq/drill?year={YEAR}&table=arms"),
             (
                 "page: drill-down, pistols seized",
