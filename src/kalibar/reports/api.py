@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from kalibar.reports import drill, service
 from kalibar.reports.schemas import (
@@ -18,7 +18,8 @@ from kalibar.web.deps import CurrentActor, Db
 
 router = APIRouter(tags=["reports"])
 Year = Annotated[int, Query(ge=1950, le=2100, description="calendar year")]
-Period = Annotated[str, Query(pattern=r"^\d{4}-H[12]$")]
+HalfYear = Annotated[str, Path(pattern=r"^\d{4}-H[12]$", description="2025-H1 or 2025-H2")]
+KpiId = Annotated[str, Path(max_length=32, description="a KPI id of roadmap.yaml, e.g. 1.1")]
 
 
 @router.get("/reports/iafq", response_model=IafqOut)
@@ -53,14 +54,14 @@ def sdg_by_period(db: Db, actor: CurrentActor, year: Year) -> list[SdgPeriodOut]
 
 
 @router.get("/reports/roadmap/{period}", response_model=RoadmapOut)
-def roadmap(period: str, db: Db, actor: CurrentActor) -> RoadmapOut:
+def roadmap(period: HalfYear, db: Db, actor: CurrentActor) -> RoadmapOut:
     """The caller's agency's half-year report (``2025-H1``)."""
     return RoadmapOut.of(service.roadmap_progress(db, actor=actor, period=period))
 
 
 @router.put("/reports/roadmap/{period}/values/{kpi_id}", response_model=RoadmapOut)
 def roadmap_value(
-    period: str, kpi_id: str, body: ManualValueIn, db: Db, actor: CurrentActor
+    period: HalfYear, kpi_id: KpiId, body: ManualValueIn, db: Db, actor: CurrentActor
 ) -> RoadmapOut:
     """A manual KPI's value and its evidence (draft reports, owner agency; audited)."""
     progress = service.roadmap_set_value(
@@ -70,6 +71,6 @@ def roadmap_value(
 
 
 @router.post("/reports/roadmap/{period}/freeze", response_model=RoadmapOut)
-def roadmap_freeze(period: str, db: Db, actor: CurrentActor) -> RoadmapOut:
+def roadmap_freeze(period: HalfYear, db: Db, actor: CurrentActor) -> RoadmapOut:
     """Store every figure as it stands; the report no longer changes."""
     return RoadmapOut.of(service.roadmap_freeze(db, actor=actor, period=period))

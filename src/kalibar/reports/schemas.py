@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kalibar.reports import drill, iafq, roadmap, sdg_period
 from kalibar.reports import labels as words
@@ -171,5 +171,5 @@ class RoadmapOut(BaseModel):
 
 
 class ManualValueIn(BaseModel):
-    value: str
-    evidence: str
+    value: str = Field(max_length=200)
+    evidence: str = Field(max_length=4000)
