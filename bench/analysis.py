@@ -220,6 +220,25 @@ def baseline(s: Session, _n: int) -> None:
     )).all()  # fmt: skip
 
 
+def measure(engine: Engine, repeat: int) -> None:
+    """Every view for each actor, against the baseline measured first."""
+    base = pcts(timed(engine, baseline, repeat))
+    print(f"\nbaseline (plain GROUP BY concealment, no visibility): p50 {base[0]:.1f} ms")
+    for username in ACTORS:
+        actor = actor_of(engine, username)
+        print(f"\n{username} ({actor.agency_code})")
+        print(f"{'view (figure + trend + totals + map)':40} {'p50 ms':>8} {'p95 ms':>8}"
+              f" {'x base':>7}")  # fmt: skip
+        worst = 0.0
+        cases = {f"by {by}": view(actor, by) for by in DIMENSIONS}
+        cases["by month, make=ekol & fuel tank"] = filtered_view(actor)
+        for name, fn in cases.items():
+            p50, p95 = pcts(timed(engine, fn, repeat))
+            worst = max(worst, p95)
+            print(f"{name:40} {p50:8.1f} {p95:8.1f} {p50 / base[0]:7.1f}")
+        print(f"slowest view p95: {worst:.1f} ms")
+
+
 def main() -> None:
     assemble()
     parser = argparse.ArgumentParser(description=__doc__)
@@ -228,7 +247,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", help="a PostgreSQL server: a scratch database there")
+    parser.add_argument("--loaded", help="time against this database, loaded by an earlier run")
     args = parser.parse_args()
+    if args.loaded:
+        engine = make_engine(args.loaded)
+        print(f"database: {engine.dialect.name} (loaded before)")
+        measure(engine, args.repeat)
+        engine.dispose()
+        return
     with tempfile.TemporaryDirectory(prefix="kalibar-bench-") as tmp:
         os.environ["KALIBAR_DATA_DIR"] = tmp
         with scratch_database(args.database_url, Path(tmp)) as url:
@@ -236,21 +262,7 @@ def main() -> None:
             engine = make_engine(url)
             print(f"database: {engine.dialect.name}")
             load(engine, args.records, args.seizures, args.seed)
-            base = pcts(timed(engine, baseline, args.repeat))
-            print(f"\nbaseline (plain GROUP BY concealment, no visibility): p50 {base[0]:.1f} ms")
-            for username in ACTORS:
-                actor = actor_of(engine, username)
-                print(f"\n{username} ({actor.agency_code})")
-                print(f"{'view (figure + trend + totals + map)':40} {'p50 ms':>8} {'p95 ms':>8}"
-                      f" {'x base':>7}")  # fmt: skip
-                worst = 0.0
-                cases = {f"by {by}": view(actor, by) for by in DIMENSIONS}
-                cases["by month, make=ekol & fuel tank"] = filtered_view(actor)
-                for name, fn in cases.items():
-                    p50, p95 = pcts(timed(engine, fn, args.repeat))
-                    worst = max(worst, p95)
-                    print(f"{name:40} {p50:8.1f} {p95:8.1f} {p50 / base[0]:7.1f}")
-                print(f"slowest view p95: {worst:.1f} ms")
+            measure(engine, args.repeat)
             engine.dispose()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kalibar.analysis.filters import StatsFilter
-from kalibar.analysis.stats import conditions
+from kalibar.analysis.stats import conditions, tune
 from kalibar.auth.actor import Actor
 from kalibar.db.hints import unindexed
 from kalibar.i18n import ngettext
@@ -42,6 +42,7 @@ class Point:
 def points(session: Session, *, actor: Actor, f: StatsFilter) -> list[Point]:
     """Visible, filtered seizures per place with coordinates."""
     s = Seizure
+    tune(session)
     stmt = (
         select(s.place_code, s.place_name, s.place_country,
                func.avg(s.latitude), func.avg(s.longitude), func.count())

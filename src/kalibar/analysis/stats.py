@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, text
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import agency_codes
@@ -116,11 +116,15 @@ def _fold(pairs: Iterable[tuple[Any, int]], dim: Dimension) -> dict[str, int]:
     return out
 
 
-def _items_of_seizure(f: StatsFilter, dim: Dimension | None = None) -> Any:
-    """Correlated count of a seizure's live items (matching the item filters): one seek
-    into the covering index ``ix_seized_items_live`` per seizure, no join of 10^5 rows."""
+def _items_filter_needs_records(f: StatsFilter) -> bool:
+    return any(needs_records(k, f) for k in f.values)
+
+
+def _items_of_seizure(f: StatsFilter) -> Any:
+    """SQLite: a correlated count of a seizure's live items (matching the item filters) —
+    one seek into the covering index ``ix_seized_items_live`` per seizure."""
     stmt = select(func.count()).select_from(SeizedItem)
-    if any(needs_records(k, f) for k in f.values):
+    if _items_filter_needs_records(f):
         stmt = stmt.outerjoin(FirearmRecord, FirearmRecord.uuid == SeizedItem.record_id)
     return (
         stmt.where(SeizedItem.seizure_id == Seizure.uuid, SeizedItem.deleted_at.is_(None),
@@ -129,18 +133,42 @@ def _items_of_seizure(f: StatsFilter, dim: Dimension | None = None) -> Any:
     )  # fmt: skip
 
 
+def _items_per_seizure(f: StatsFilter) -> Any:
+    """PostgreSQL: the live items counted per seizure once, hash-joined to the seizures."""
+    stmt = select(SeizedItem.seizure_id.label("sid"), func.count().label("n"))
+    if _items_filter_needs_records(f):
+        stmt = stmt.outerjoin(FirearmRecord, FirearmRecord.uuid == SeizedItem.record_id)
+    return (
+        stmt.where(SeizedItem.deleted_at.is_(None), *item_clauses(f))
+        .group_by(SeizedItem.seizure_id)
+        .subquery()
+    )
+
+
+def tune(session: Session) -> None:
+    """PostgreSQL: no JIT for these short scans (compiling took longer than running them,
+    measured 1.3 of 2.7 s) and room to hash the groups instead of sorting on disk."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
 def _grid(session: Session, actor: Actor, f: StatsFilter, dim: Dimension | None
           ) -> list[tuple[Any, str, int, int]]:  # fmt: skip
     """One scan of the visible seizures: (key of ``dim`` or None, local month, seizures,
     items) — the breakdown, the trend and the totals all come from it."""
     month = month_expr(session)
     key = dim.column() if dim is not None and dim.key != "month" else literal("")
-    stmt = (
-        select(key, month, func.count(), func.sum(_items_of_seizure(f)))
-        .select_from(Seizure)
-        .where(*conditions(actor, f))
-        .group_by(key, month)
-    )
+    if session.get_bind().dialect.name == "postgresql":
+        per = _items_per_seizure(f)
+        stmt = (
+            select(key, month, func.count(), func.sum(per.c.n))
+            .select_from(Seizure)
+            .outerjoin(per, per.c.sid == Seizure.uuid)
+        )
+    else:
+        stmt = select(key, month, func.count(), func.sum(_items_of_seizure(f))).select_from(Seizure)
+    stmt = stmt.where(*conditions(actor, f)).group_by(key, month)
     return [(k, str(m), int(n), int(i or 0)) for k, m, n, i in session.execute(stmt).all()]
 
 
@@ -189,6 +217,7 @@ MONTH = DIMENSIONS["month"]
 
 def totals(session: Session, *, actor: Actor, f: StatsFilter) -> tuple[int, int, int]:
     """(seizures seen, items seen, seizures matching but hidden from ``actor``)."""
+    tune(session)
     grid = _grid(session, actor, f, None)
     seen = sum(g[2] for g in grid)
     return seen, sum(g[3] for g in grid), max(0, _count_all(session, actor, f) - seen)
@@ -197,6 +226,7 @@ def totals(session: Session, *, actor: Actor, f: StatsFilter) -> tuple[int, int,
 def breakdown(session: Session, *, actor: Actor, by: str, f: StatsFilter) -> list[Row]:
     """One figure's rows: every value of ``by`` with its seizures and items."""
     dim = _dimension(by)
+    tune(session)
     agencies = agency_codes(session) if by == "agency" else {}
     if dim.level != "seizure":
         return _rows(dim, *_item_counts(session, actor, dim, f), agencies)
@@ -225,6 +255,7 @@ def figure(session: Session, *, actor: Actor, by: str, f: StatsFilter) -> Figure
     one scan of the visible seizures (plus the item join of an item-level figure and one
     unfiltered count for the hidden figure)."""
     dim = _dimension(by)
+    tune(session)
     agencies = agency_codes(session) if by == "agency" else {}
     grid = _grid(session, actor, f, dim if dim.level == "seizure" else None)
     if dim.level == "seizure":
