@@ -33,7 +33,9 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["owner_agency_id"], ["agencies.id"], name=op.f("fk_link_charts_owner_agency_id_agencies")
+            ["owner_agency_id"],
+            ["agencies.id"],
+            name=op.f("fk_link_charts_owner_agency_id_agencies"),
         ),
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_link_charts")),
     )
