@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from kalibar.links.nodes import IDS, Ref, chunks
+from kalibar.links.nodes import IDS, Ref, chunks, key
 from kalibar.matching.models import Hit, RecordLink
 from kalibar.seizures.models import Involvement, SeizedItem, Seizure
 from kalibar.tracing.models import TraceRequest
@@ -40,75 +40,83 @@ Reader = Callable[[Any], Pairs]
 
 def _involvements_of_entities(ids: Any) -> Pairs:
     i = Involvement
-    return select(i.entity_id, i.seizure_id, i.role).where(i.entity_id.in_(ids))
+    return select(key(i.entity_id), key(i.seizure_id), i.role).where(i.entity_id.in_(ids))
 
 
 def _involvements_of_seizures(ids: Any) -> Pairs:
     i = Involvement
-    return select(i.entity_id, i.seizure_id, i.role).where(i.seizure_id.in_(ids))
+    return select(key(i.entity_id), key(i.seizure_id), i.role).where(i.seizure_id.in_(ids))
 
 
 def _items_of_seizures(ids: Any) -> Pairs:
     t = SeizedItem
-    return select(t.record_id, t.seizure_id, t.kind).where(
+    return select(key(t.record_id), key(t.seizure_id), t.kind).where(
         t.seizure_id.in_(ids), t.record_id.is_not(None), t.deleted_at.is_(None)
     )
 
 
 def _items_of_records(ids: Any) -> Pairs:
     t = SeizedItem
-    return select(t.record_id, t.seizure_id, t.kind).where(
+    return select(key(t.record_id), key(t.seizure_id), t.kind).where(
         t.record_id.in_(ids), t.deleted_at.is_(None)
     )
 
 
 def _declaration_of_seizures(ids: Any) -> Pairs:
     s = Seizure
-    return select(s.declaration_uuid, s.uuid, s.context).where(
+    return select(key(s.declaration_uuid), key(s.uuid), s.context).where(
         s.uuid.in_(ids), s.declaration_uuid.is_not(None)
     )
 
 
 def _seizures_of_declarations(ids: Any) -> Pairs:
     s = Seizure
-    return select(s.declaration_uuid, s.uuid, s.context).where(s.declaration_uuid.in_(ids))
+    return select(key(s.declaration_uuid), key(s.uuid), s.context).where(
+        s.declaration_uuid.in_(ids)
+    )
 
 
 def _hits_as_query(ids: Any) -> Pairs:
-    return select(Hit.query_record_id, Hit.uuid, Hit.status).where(Hit.query_record_id.in_(ids))
+    return select(key(Hit.query_record_id), key(Hit.uuid), Hit.status).where(
+        Hit.query_record_id.in_(ids)
+    )
 
 
 def _hits_as_matched(ids: Any) -> Pairs:
     h = Hit
-    return select(h.matched_record_id, h.uuid, h.status).where(h.matched_record_id.in_(ids))
+    return select(key(h.matched_record_id), key(h.uuid), h.status).where(
+        h.matched_record_id.in_(ids)
+    )
 
 
 def _hit_query_records(ids: Any) -> Pairs:
-    return select(Hit.query_record_id, Hit.uuid, Hit.status).where(Hit.uuid.in_(ids))
+    return select(key(Hit.query_record_id), key(Hit.uuid), Hit.status).where(Hit.uuid.in_(ids))
 
 
 def _hit_matched_records(ids: Any) -> Pairs:
-    return select(Hit.matched_record_id, Hit.uuid, Hit.status).where(Hit.uuid.in_(ids))
+    return select(key(Hit.matched_record_id), key(Hit.uuid), Hit.status).where(Hit.uuid.in_(ids))
 
 
 def _links_a(ids: Any) -> Pairs:
     r = RecordLink
-    return select(r.record_a, r.record_b, r.kind).where(r.record_a.in_(ids))
+    return select(key(r.record_a), key(r.record_b), r.kind).where(r.record_a.in_(ids))
 
 
 def _links_b(ids: Any) -> Pairs:
     r = RecordLink
-    return select(r.record_a, r.record_b, r.kind).where(r.record_b.in_(ids))
+    return select(key(r.record_a), key(r.record_b), r.kind).where(r.record_b.in_(ids))
 
 
 def _traces_of_records(ids: Any) -> Pairs:
     t = TraceRequest
-    return select(t.record_id, t.uuid, t.status).where(t.record_id.in_(ids))
+    return select(key(t.record_id), key(t.uuid), t.status).where(t.record_id.in_(ids))
 
 
 def _records_of_traces(ids: Any) -> Pairs:
     t = TraceRequest
-    return select(t.record_id, t.uuid, t.status).where(t.uuid.in_(ids), t.record_id.is_not(None))
+    return select(key(t.record_id), key(t.uuid), t.status).where(
+        t.uuid.in_(ids), t.record_id.is_not(None)
+    )
 
 
 @dataclass(frozen=True)
