@@ -26,7 +26,7 @@ from misreadings import FAMILIES, applies, misread, register
 
 from kalibar.app import assemble
 from kalibar.matching import Candidate, MatchConfig, MatchEngine, Query
-from kalibar.reference.designations import catalogue_designations
+from kalibar.matching.designations import catalogue_designations
 
 Record = tuple[str, str, str, str, str, str]
 
