@@ -41,6 +41,8 @@ from kalibar.records import views as records_views
 from kalibar.records.labels import TEMPLATE_GLOBALS as RECORD_LABELS
 from kalibar.reference import api as reference_api
 from kalibar.reference import views as reference_views
+from kalibar.reports import api as reports_api
+from kalibar.reports import views as reports_views
 from kalibar.seizures import api as seizures_api
 from kalibar.seizures import api_files as seizures_api_files
 from kalibar.seizures import api_items as seizures_api_items
@@ -55,8 +57,6 @@ from kalibar.targeting import feature_labels as targeting_feature_labels
 from kalibar.targeting import model_web as targeting_model_web
 from kalibar.targeting import rules_web as targeting_rules_web
 from kalibar.targeting import views as targeting_views
-from kalibar.reports import api as reports_api
-from kalibar.reports import views as reports_views
 from kalibar.tracing import api as tracing_api
 from kalibar.tracing import views as tracing_views
 from kalibar.tracing.labels import TEMPLATE_GLOBALS as TRACING_LABELS
