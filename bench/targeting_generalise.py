@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,12 +37,15 @@ from sklearn.preprocessing import OrdinalEncoder
 sys.path.insert(0, str(Path(__file__).parent))
 
 import traffic_independent  # noqa: E402
+import traffic_variant  # noqa: E402
 
 from kalibar.app import assemble
 from kalibar.demo.targeting import synthetic  # noqa: E402
+from kalibar.targeting import norms  # noqa: E402
 from kalibar.targeting.engine import evaluate  # noqa: E402
 from kalibar.targeting.features import consignee_features, consignee_key_expr, prepare  # noqa: E402
 from kalibar.targeting.fields import COLUMNS, POSITIVE  # noqa: E402
+from kalibar.targeting.model import declaration_features  # noqa: E402
 from kalibar.targeting.rules import load_rules  # noqa: E402
 from kalibar.targeting.training import labelled, time_split, train  # noqa: E402
 
@@ -116,6 +118,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--history", type=int, default=300_000)
     ap.add_argument("--independent", type=int, default=300_000)
+    ap.add_argument("--variant", type=int, default=150_000, help="third generator (0: skip)")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--ablation", action="store_true", help="model without raw totals/ratios")
     args = ap.parse_args()
@@ -146,39 +149,30 @@ def main() -> None:
         None,
     )
 
-    t = time.perf_counter()
-    ind = traffic_independent.generate(args.independent, seed=11)
-    print(
-        f"\nindependent traffic: {args.independent:,} declarations in "
-        f"{time.perf_counter() - t:.0f} s"
-    )
-    days = sorted(ind["lodged_at"].unique().to_list())
-    split_at = days[int(len(days) * 0.66)]
-    early = ind.filter(pl.col("lodged_at") < split_at)
-    late = ind.filter(pl.col("lodged_at") >= split_at)
-    run(
-        "independent generator, later period (drift)",
-        late.drop("truth", "scheme"),
-        first_rows(late)["truth"].to_numpy(),
-        model,
-        clf,
-        enc,
-        rules,
-        early,
-        schemes=first_rows(late)["scheme"].to_numpy(),
-    )
-    run(
-        "same, norms refreshed from the earlier period's traffic",
-        late.drop("truth", "scheme"),
-        first_rows(late)["truth"].to_numpy(),
-        model,
-        clf,
-        enc,
-        rules,
-        early,
-        schemes=first_rows(late)["scheme"].to_numpy(),
-        refresh=True,
-    )
+    for name, module, size in (
+        ("independent generator", traffic_independent, args.independent),
+        ("third generator (check)", traffic_variant, args.variant),
+    ):
+        if not size:
+            continue
+        t = time.perf_counter()
+        ind = module.generate(size)
+        print(f"\n{name}: {size:,} declarations in {time.perf_counter() - t:.0f} s")
+        days = sorted(ind["lodged_at"].unique().to_list())
+        split_at = days[int(len(days) * 0.66)]
+        early = ind.filter(pl.col("lodged_at") < split_at)
+        late = ind.filter(pl.col("lodged_at") >= split_at)
+        run(
+            f"{name}, later period",
+            late.drop("truth", "scheme"),
+            first_rows(late)["truth"].to_numpy(),
+            model,
+            clf,
+            enc,
+            rules,
+            early,
+            schemes=first_rows(late)["scheme"].to_numpy(),
+        )
 
 
 def run(
@@ -191,7 +185,6 @@ def run(
     rules: list,
     earlier: pl.DataFrame | None,
     schemes: np.ndarray | None = None,
-    refresh: bool = False,
 ) -> None:
     from kalibar.targeting.model import RiskModel
 
@@ -206,29 +199,42 @@ def run(
         prepared = consignee_features(
             prepared, known=set(keys.to_list()), seized=set(seized.to_list())
         )
-        if refresh and model.signals is not None:
-            # HS norms and chapter texts of the database's recent traffic (no labels)
-            model = replace(model, signals=model.signals.with_traffic(prepare(earlier)))
     hits = evaluate(prepared, rules, prepared=True)
-    scored = model.score(prepared, prepared=True, explain_top=0, rule_hits=hits)
+    variants = [("Kalibar model, norms of its training", model)]
+    if earlier is not None:
+        # as screening does by default: the norms of the agency's recent traffic (no labels)
+        deployed = norms.from_traffic(model, earlier.drop("truth", "scheme", strict=False))
+        assert deployed is not None
+        variants.insert(0, ("Kalibar model, norms of recent traffic", deployed))
+    lines: list[tuple[str, np.ndarray]] = []
+    for name, m in variants:
+        decl = declaration_features(prepared, prepared=True, signals=m.signals, rule_hits=hits)
+        raw = m.predict(m.encoder.transform(decl))
+        lines.append((name, m.adjusted(raw, decl)))
+        lines.append(("  same without the anomaly evidence", raw))
+        lines.append(("  the anomaly evidence alone", decl["anomaly"].to_numpy()))
     elapsed = time.perf_counter() - t
-    ours = scored["score"].to_numpy()
-    ranked = ours + 1e-9 * np.arange(len(ours))[::-1] * 0  # ties: random in recall_at
     plain = clf.predict_proba(raw_matrix(first_rows(test_items), enc))[:, 1]
     rule_only = hits["rule_score"].to_numpy()
+    signals = model.signals
+    assert signals is not None
     print(
         f"\n== {label}: {len(y):,} declarations, {int(y.sum())} held firearms/parts/ammo "
-        f"(scored in {elapsed:.1f} s)"
+        f"(scored in {elapsed:.1f} s; anomaly weight {signals.anomaly_weight:.3f}, "
+        f"bias {signals.anomaly_bias:.3f}, fitted on the first generator's validation period)"
     )
-    a = report("Kalibar model (calibrated)", ranked, y)
-    b = report("plain boosting on raw columns", plain, y)
+    ours = lines[0][1]
+    first = report(lines[0][0], ours, y)
+    for name, scores in lines[1:]:
+        report(name, scores, y)
+    other = report("plain boosting on raw columns", plain, y)
     report("starter rules (sum of weights)", rule_only / max(1.0, rule_only.max()), y)
-    print(f"  recall@1 % difference: {a['recall@1%'] - b['recall@1%']:+.3f}")
+    print(f"  recall@1 % difference: {first['recall@1%'] - other['recall@1%']:+.3f}")
     reliability(ours, y, "the Kalibar model")
     if schemes is not None:
         top = max(1, int(round(len(y) * 0.01)))
         tiebreak = np.random.default_rng(0).random(len(y))
-        for name, s in (("model", ours), ("baseline", plain)):
+        for name, s in (("model", ours), ("baseline", plain)):  # noqa: B020
             chosen = np.zeros(len(y), dtype=bool)
             chosen[np.lexsort((tiebreak, -s))[:top]] = True
             parts = []

@@ -310,9 +310,11 @@ class RiskModel:
         fast = self.predictor
         if fast is None:
             x = np.asarray([row], dtype=np.float64)
-            score = float(self.predict(x)[0])
-            return score, (self._top(x, np.asarray([score]), top)[0] if top else "")
-        score = fast.predict_one(row)
+            raw_p = float(self.predict(x)[0])
+            score = self._adjust_one(raw_p, extra)
+            return score, (self._top(x, np.asarray([raw_p]), top)[0] if top else "")
+        raw = fast.predict_one(row)
+        score = self._adjust_one(raw, extra)
         if not top:
             return score, ""
         ref = self.encoder.reference
@@ -324,8 +326,14 @@ class RiskModel:
                 continue
             changed = list(row)
             changed[j] = r
-            contrib.append(score - fast.predict_one(changed))
+            contrib.append(raw - fast.predict_one(changed))
         return score, self._format(contrib, top)
+
+    def _adjust_one(self, p: float, extra: dict[str, float] | None) -> float:
+        if self.signals is None or extra is None:
+            return p
+        anomaly = np.asarray([extra.get("anomaly", 0.0)])
+        return float(self.signals.adjust(np.asarray([p]), anomaly)[0])
 
     def _format(self, contrib: Any, top: int) -> str:
         names = self.encoder.columns
@@ -352,7 +360,8 @@ class RiskModel:
             items, prepared=prepared, signals=self.signals, rule_hits=rule_hits
         )
         x = self.encoder.transform(decl)
-        scores = self.predict(x) if len(x) else np.zeros(0)
+        raw = self.predict(x) if len(x) else np.zeros(0)
+        scores = self.adjusted(raw, decl)
         if explain_top == 0:
             return decl.select("declaration_id").with_columns(
                 pl.Series("score", scores, dtype=pl.Float64), pl.lit("").alias("top_features")
@@ -361,11 +370,18 @@ class RiskModel:
         order = np.argsort(-scores, kind="stable")
         chosen = order if explain_top is None else order[:explain_top]
         if len(chosen):
-            for i, text in zip(chosen, self._top(x[chosen], scores[chosen], top), strict=True):
+            for i, text in zip(chosen, self._top(x[chosen], raw[chosen], top), strict=True):
                 reasons[i] = text
         return pl.DataFrame(
             {"declaration_id": decl["declaration_id"], "score": scores, "top_features": reasons}
         )
+
+    def adjusted(self, p: np.ndarray, decl: pl.DataFrame) -> np.ndarray:
+        """The model's probabilities with the anomaly evidence of ``decl`` (``Signals.adjust``;
+        unchanged for a model without it)."""
+        if self.signals is None or "anomaly" not in decl.columns or not len(p):
+            return p
+        return self.signals.adjust(p, decl["anomaly"].to_numpy())
 
     def contributions(self, x: np.ndarray, base: np.ndarray) -> np.ndarray:
         """Occlusion: score drop when each feature takes its reference value (rows × features)."""

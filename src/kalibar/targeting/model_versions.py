@@ -50,6 +50,7 @@ from kalibar.targeting.model import (
 )
 from kalibar.targeting.model_version_models import ModelStatus, ModelVersion
 from kalibar.targeting.models import Declaration, DeclarationItem
+from kalibar.targeting.norms import item_row
 from kalibar.targeting.rules import Rule
 from kalibar.targeting.training import KS, at_k, labelled, time_split, train
 
@@ -75,13 +76,7 @@ def history_from_db(
     rows: list[dict[str, str]] = []
     weights: dict[str, float] = {}
     for decl, item, drawn in session.execute(visible(stmt, Declaration, actor)):
-        row = {c: "" for c in HISTORY_COLUMNS}
-        for c in HISTORY_COLUMNS:
-            for source in (decl, item):
-                value = getattr(source, c, None)
-                if value is not None and c not in ("inspected", "outcome", "lodged_at"):
-                    row[c] = str(value)
-        row["lodged_at"] = decl.lodged_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        row = item_row(decl, item, HISTORY_COLUMNS)
         row["inspected"] = "1" if decl.inspected else "0"
         row["outcome"] = decl.outcome or "" if decl.inspected else ""
         rows.append(row)

@@ -25,6 +25,7 @@ from kalibar.targeting.engine import active_rules, evaluate
 from kalibar.targeting.features import prepare, read_frame
 from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy, assign
 from kalibar.targeting.names import WatchEntry, watchlist_per_declaration
+from kalibar.targeting.norms import from_traffic
 from kalibar.targeting.risk import as_evidence
 from kalibar.targeting.rules import Rule
 
@@ -152,7 +153,12 @@ def screen_file(
         seed=seed,
         rates={"*/*": {k: v for k, v in caps.items() if v is not None}},
     )
-    lanes = screen(read_frame(path), rules=rules, policy=policy, watchlist=watchlist, model=model)
+    feats = prepare(read_frame(path))
+    # the file is the recent traffic: its own norms where it is large enough (``norms``)
+    model = from_traffic(model, feats, prepared=True)
+    lanes = screen(
+        feats, rules=rules, policy=policy, watchlist=watchlist, model=model, prepared=True
+    )
     lanes.select(pl.col("declaration_id"), pl.col("score").round(2), "lane", "reasons").write_csv(
         out
     )

@@ -31,7 +31,7 @@ from kalibar.db.session import lock_for_writing
 from kalibar.errors import Forbidden, Invalid
 from kalibar.i18n import _
 from kalibar.reference.script import search_key
-from kalibar.targeting import capacity, freshness, lane_rates
+from kalibar.targeting import capacity, freshness, lane_rates, norms
 from kalibar.targeting.consignees import (
     known_consignee_keys,
     party_keys,
@@ -530,7 +530,7 @@ def screen_declarations(
         parsed,
         policy=policy,
         watchlist=watchlist_for(session, actor),
-        model=current_model(),
+        model=norms.with_norms(session, actor=actor, model=current_model()),
         rules=rules_for_agency(session, actor.agency_id),
         consignees=consignees_for(session, actor),
     )
@@ -663,7 +663,7 @@ def import_and_screen(
         read_frame(source, encoding=encoding),
         policy=policy,
         watchlist=watchlist_for(session, actor),
-        model=current_model(),
+        model=norms.with_norms(session, actor=actor, model=current_model()),
         rules=rules_for_agency(session, actor.agency_id),
         consignees=history,
     )

@@ -13,6 +13,15 @@ with the model (``Signals``).
 - **Value and weight against the heading's norm**: robust z-scores (median and MAD of
   ``log1p``) of the unit value, value per kg and weight per item within the HS heading (the
   chapter, then all traffic when a heading has fewer than ``MIN_NORM`` items).
+- **Off for what it claims to be** (``anomaly``): the distance of an item's value and
+  weight from the norm of its heading (root mean square of the z-scores), turned into a
+  surprise with the *empirical* tail of that distance in the traffic the norms were
+  learned from (``-log P(D >= d)``: no labels, so it means the same on any traffic). The
+  declaration's is its most surprising item's. It is not a column of the boosting: the
+  score adds it to the model's log odds with one weight (never negative) fitted by
+  training on its validation period (``adjust``), so a declaration whose goods are off
+  for what they claim rises on any goods, not only on goods like the ones the history
+  caught.
 - **Route**: dispatch country differs from the origin; consignor country differs from the
   dispatch country.
 - **Traders**: ``first_time_consignee`` and ``consignee_seen_in_seizure`` (names folded
@@ -42,6 +51,10 @@ MIN_CENTROID = 20
 Z_CLIP = 20.0
 _MAD = 1.4826
 _MAD_FLOOR = 0.05
+#: Points of the empirical tail of the distance from the norm (``anomaly``).
+TAIL_POINTS = 64
+#: Probabilities fed to the log odds are kept this far from 0 and 1.
+_P_CLIP = 1e-6
 NORM_QUANTITIES = ("unit_value", "value_per_kg", "weight_per_item")
 #: Per item, reduced to a declaration by max (and min for the z-scores).
 TEXT_COLUMNS = ("text_risk", "looks_ch93", "chapter_gap")
@@ -81,6 +94,12 @@ class Signals:
     #: level ("heading", "chapter") → code → quantity → (median, scaled MAD); "" → global
     norms: dict[str, dict[str, dict[str, tuple[float, float]]]]
     rule_ids: list[str] = field(default_factory=list)
+    #: (distances, surprises) of the empirical tail of the distance from the norm; ``None``
+    #: (a model from before it): no ``anomaly``
+    tail: tuple[list[float], list[float]] | None = None
+    #: log odds added per unit of ``anomaly`` and the offset fitted with it (``adjust``)
+    anomaly_weight: float = 0.0
+    anomaly_bias: float = 0.0
 
     # ------------------------------------------------------------------ columns
 
@@ -130,6 +149,7 @@ class Signals:
             c, b = _fit_text(lab.filter(pl.Series(~part)), x_all, index)
             oof[part] = x_all[rows[part]] @ c + b
         signals = cls(coef, intercept, chapters, centroids, norms, list(rule_ids))
+        signals.tail = _tail(signals._distance(items))
         return signals, lab["_row"].to_numpy().astype(np.int64), oof
 
     def with_traffic(self, items: pl.DataFrame) -> Signals:
@@ -151,7 +171,10 @@ class Signals:
         keep = [self.chapters.index(c) for c in old]
         all_chapters = [*old, *chapters]
         centroids = sparse.vstack([self.centroids[keep], cent]).tocsr()
-        return replace(self, norms=merged, chapters=all_chapters, centroids=centroids)
+        fresh = replace(self, norms=merged, chapters=all_chapters, centroids=centroids)
+        if self.tail is not None:
+            fresh.tail = _tail(fresh._distance(items)) or self.tail
+        return fresh
 
     # ------------------------------------------------------------------ batch
 
@@ -177,7 +200,8 @@ class Signals:
             _differs("dispatch_country", "origin_country").alias(ROUTE_COLUMNS[0]),
             _differs("consignor_country", "dispatch_country").alias(ROUTE_COLUMNS[1]),
         )
-        return pl.concat([per_item, zs, route], how="horizontal")
+        anomaly = pl.Series("anomaly", self.surprise(_rms(zs.to_numpy())), dtype=pl.Float64)
+        return pl.concat([per_item, zs, route, anomaly.to_frame()], how="horizontal")
 
     def text_values(self, texts: Sequence[str], chapters: Sequence[str]) -> np.ndarray:
         """``TEXT_COLUMNS`` for (folded text, HS chapter) pairs."""
@@ -239,6 +263,47 @@ class Signals:
                 return found
         return self.norms[""][""][q]
 
+    # ------------------------------------------------------------------ anomaly
+
+    def _distance(self, items: pl.DataFrame) -> np.ndarray:
+        return _rms(self._z_frame(items).to_numpy())
+
+    def surprise(self, distance: np.ndarray) -> np.ndarray:
+        """``-log P(D >= d)`` of distances from the norm, by the empirical tail (0 without
+        one or for a missing distance)."""
+        if not self.tail or not self.tail[0]:
+            return np.zeros(len(distance))
+        xs, ys = self.tail
+        out = np.interp(distance, xs, ys, left=0.0, right=ys[-1])
+        return np.where(np.isfinite(distance), out, 0.0)
+
+    def adjust(self, p: np.ndarray, anomaly: np.ndarray) -> np.ndarray:
+        """The model's probabilities with the anomaly evidence added to their log odds."""
+        if not self.anomaly_weight and not self.anomaly_bias:
+            return p
+        q = np.clip(p, _P_CLIP, 1 - _P_CLIP)
+        logit = np.log(q / (1 - q)) + self.anomaly_weight * np.nan_to_num(anomaly)
+        return np.asarray(1.0 / (1.0 + np.exp(-(logit + self.anomaly_bias))), dtype=np.float64)
+
+    def fit_anomaly(self, p: np.ndarray, anomaly: np.ndarray, y: np.ndarray, w: np.ndarray) -> None:
+        """Fit ``anomaly_weight`` (>= 0: anomaly can only raise risk) and ``anomaly_bias`` by
+        the weighted log loss of ``adjust`` on held-out labelled declarations (the
+        validation period of training, never the traffic being tested)."""
+        from scipy.optimize import minimize
+
+        if self.tail is None or not len(y) or y.min() == y.max():
+            return
+        q = np.clip(p, _P_CLIP, 1 - _P_CLIP)
+        base = np.log(q / (1 - q))
+        a = np.nan_to_num(anomaly)
+
+        def loss(theta: np.ndarray) -> float:
+            z = base + theta[0] * a + theta[1]
+            return float(np.sum(w * (np.logaddexp(0.0, z) - y * z)))
+
+        found = minimize(loss, np.zeros(2), method="L-BFGS-B", bounds=[(0.0, 5.0), (-20.0, 5.0)])
+        self.anomaly_weight, self.anomaly_bias = float(found.x[0]), float(found.x[1])
+
     def declaration_aggs(self) -> list[pl.Expr]:
         """Reductions of the item columns to one declaration (after ``item_columns``)."""
         aggs = [pl.col(c).max().alias(c) for c in TEXT_COLUMNS]
@@ -246,6 +311,7 @@ class Signals:
             aggs += [pl.col(z).max().alias(f"{z}_max"), pl.col(z).min().alias(f"{z}_min")]
         aggs += [pl.col(c).any().cast(pl.Float64).alias(c) for c in ROUTE_COLUMNS]
         aggs += [pl.col(c).first().cast(pl.Float64).alias(c) for c in TRADER_COLUMNS]
+        aggs.append(pl.col("anomaly").max().fill_null(0.0).alias("anomaly"))
         return aggs
 
     # ------------------------------------------------------------------ one declaration
@@ -257,8 +323,11 @@ class Signals:
             [str(f.get("desc_key") or "") for f in feats], [f["hs_chapter"] for f in feats]
         )
         out: dict[str, float] = {c: float(text[:, j].max()) for j, c in enumerate(TEXT_COLUMNS)}
-        for q, z in zip(NORM_QUANTITIES, Z_COLUMNS, strict=True):
-            vals = [v for f in feats if (v := self.z_value(f, q)) is not None]
+        per_item = [[self.z_value(f, q) for q in NORM_QUANTITIES] for f in feats]
+        zs = np.asarray([[math.nan if v is None else v for v in row] for row in per_item])
+        out["anomaly"] = float(self.surprise(_rms(zs)).max())
+        for k, z in enumerate(Z_COLUMNS):
+            vals = [v for row in per_item if (v := row[k]) is not None]
             out[f"{z}_max"] = max(vals) if vals else math.nan
             out[f"{z}_min"] = min(vals) if vals else math.nan
         out[ROUTE_COLUMNS[0]] = float(
@@ -314,6 +383,27 @@ def history_trader_flags(items: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.col("_seen").fill_null(False).alias("consignee_seen_in_seizure"))
         .drop("_seen")
     )
+
+
+def _rms(z: np.ndarray) -> np.ndarray:
+    """Root mean square of each row's z-scores that are known (NaN when none is)."""
+    z = np.asarray(z, dtype=np.float64)
+    known = np.isfinite(z)
+    n = known.sum(axis=1)
+    total = np.where(known, z * z, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, np.sqrt(total / np.maximum(n, 1)), np.nan)
+
+
+def _tail(distance: np.ndarray) -> tuple[list[float], list[float]] | None:
+    """(distances, ``-log`` tail probabilities) at ``TAIL_POINTS`` probabilities from 1
+    down to 1/n of the distances seen."""
+    d = distance[np.isfinite(distance)]
+    if len(d) < MIN_NORM:
+        return None
+    ps = np.geomspace(1.0, 1.0 / len(d), TAIL_POINTS)
+    xs = np.maximum.accumulate(np.quantile(d, 1.0 - ps))
+    return xs.tolist(), (-np.log(ps)).tolist()
 
 
 def _differs(a: str, b: str) -> pl.Expr:

@@ -189,10 +189,17 @@ def train(
             )
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     model = RiskModel(version, calibrated, encoder, {}, signals)
+    # the anomaly evidence's weight, on the validation period (held out from the boosting)
+    signals.fit_anomaly(
+        model.predict(encoder.transform(split.valid)),
+        split.valid["anomaly"].to_numpy(),
+        split.valid["y"].to_numpy(),
+        split.valid["weight"].to_numpy(),
+    )
 
     y_test = split.test["y"].to_numpy()
     x_test = encoder.transform(split.test)
-    model_scores = model.predict(x_test) if len(x_test) else np.zeros(0)
+    model_scores = model.adjusted(model.predict(x_test), split.test) if len(x_test) else np.zeros(0)
     # ties of the calibrated (step) function are broken by the raw boosting score
     with threads(len(x_test)):
         raw = clf.predict_proba(x_test)[:, 1] if len(x_test) else np.zeros(0)
@@ -233,6 +240,7 @@ def train(
         "metrics": results,
         "importance": importance,
         "explanation": "occlusion: score drop when a feature takes its training reference",
+        "anomaly": {"weight": signals.anomaly_weight, "bias": signals.anomaly_bias},
     }
     return model, model.metadata
 
