@@ -15,7 +15,9 @@ from sqlalchemy.engine import make_url
 
 from kalibar.db.session import make_engine
 
-_spec = importlib.util.spec_from_file_location("kalibar_tests_root", Path(__file__).parent.parent / "conftest.py")
+_spec = importlib.util.spec_from_file_location(
+    "kalibar_tests_root", Path(__file__).parent.parent / "conftest.py"
+)
 assert _spec is not None and _spec.loader is not None
 _root = importlib.util.module_from_spec(_spec)
 sys.modules["kalibar_tests_root"] = _root

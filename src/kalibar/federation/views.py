@@ -13,10 +13,22 @@ from kalibar.errors import KalibarError
 from kalibar.federation import puller, service
 from kalibar.federation.models import ForeignObject, Refusal
 from kalibar.federation.service import EXPORTABLE, KINDS
+from kalibar.i18n import N_
 from kalibar.web.deps import AdminActor, Db
 from kalibar.web.templating import render
 
 router = APIRouter(prefix="/admin/federation", include_in_schema=False)
+
+#: The words for the coded values the pages show (kinds of object, directions).
+WORDS = {
+    "record": N_("Firearm records"),
+    "hit": N_("Hits on the peer's records"),
+    "hit_decision": N_("Decisions on the peer's hits"),
+    "seizure": N_("Seizure summaries"),
+    "watchlist": N_("Watchlist entries"),
+    "outbound": N_("We send"),
+    "inbound": N_("We accept"),
+}
 
 
 def _list_page(request: Request, db: Db, error: str = "", status: int = 200) -> Response:
@@ -29,6 +41,7 @@ def _list_page(request: Request, db: Db, error: str = "", status: int = 200) -> 
             "kinds": KINDS,
             "levels": EXPORTABLE,
             "error": error,
+            "words": WORDS,
         },
         status,
     )
@@ -97,6 +110,7 @@ def peer(code: str, request: Request, db: Db, actor: AdminActor) -> Response:
             "counts": counts,
             "refusals": list(refusals),
             "lag": max(0, found.remote_head - found.cursor),
+            "words": WORDS,
         },
     )
 
