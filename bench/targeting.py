@@ -29,6 +29,7 @@ import polars as pl
 
 from kalibar.app import assemble
 from kalibar.demo.targeting.synthetic import generate, write_csv
+from kalibar.targeting import norms
 from kalibar.targeting.engine import active_rules, evaluate, evaluate_rows, group_rows
 from kalibar.targeting.features import prepare, read_frame
 from kalibar.targeting.lanes import DEFAULT_CAPACITY, LanePolicy, assign, quota
@@ -257,6 +258,11 @@ def main() -> None:
             steps["watchlist"] = time.perf_counter() - t
         scored = None
         if model is not None:
+            # as screen.screen_file: the norms of the file itself (norms.from_traffic)
+            t = time.perf_counter()
+            model = norms.from_traffic(model, feats, prepared=True)
+            steps["norms"] = time.perf_counter() - t
+            assert model is not None
             t = time.perf_counter()
             scored = model.score(feats, explain_top=0, prepared=True)
             steps["model"] = time.perf_counter() - t
@@ -310,11 +316,10 @@ def main() -> None:
     if model is not None and scored is not None:
         # the model step as it was: scikit-learn's predict_proba on the same matrix
         t = time.perf_counter()
-        x = model.encoder.transform(
-            declaration_features(feats, prepared=True, signals=model.signals)
-        )
+        decl_x = declaration_features(feats, prepared=True, signals=model.signals)
+        x = model.encoder.transform(decl_x)
         with threads(len(x)):
-            old = model.estimator.predict_proba(x)[:, 1]
+            old = model.adjusted(model.estimator.predict_proba(x)[:, 1], decl_x)
         slow_model = time.perf_counter() - t
         same = bool(np.allclose(old, scored["score"].to_numpy(), rtol=0, atol=1e-12))
         print(
