@@ -80,20 +80,20 @@ def export_chart(
 
 @router.get("/charts", response_model=list[SavedChartOut])
 def charts(db: Db, actor: CurrentActor) -> list[SavedChartOut]:
-    return [SavedChartOut.of(c) for c in service.list_charts(db, actor=actor)]
+    return [SavedChartOut.of(db, actor, c) for c in service.list_charts(db, actor=actor)]
 
 
 @router.post("/charts", response_model=SavedChartOut, status_code=201)
 def save(body: SavedChartIn, db: Db, actor: CurrentActor) -> SavedChartOut:
     saved = service.save_chart(db, actor=actor, name=body.name, root=body.root,
                                body=body.body(), distribution=body.distribution)  # fmt: skip
-    return SavedChartOut.of(saved)
+    return SavedChartOut.of(db, actor, saved)
 
 
 @router.get("/charts/{chart_id}", response_model=OpenedChartOut)
 def reopen(chart_id: uuid.UUID, db: Db, actor: CurrentActor) -> OpenedChartOut:
     saved, found = service.reopen(db, actor=actor, chart_id=chart_id)
-    return OpenedChartOut(saved=SavedChartOut.of(saved), chart=ChartOut.of(db, found))
+    return OpenedChartOut(saved=SavedChartOut.of(db, actor, saved), chart=ChartOut.of(db, found))
 
 
 @router.delete("/charts/{chart_id}", status_code=204, response_class=Response)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from kalibar.files.xmltext import xml_safe
 from kalibar.links.graph import Chart
 from kalibar.links.nodes import Node
 
@@ -23,7 +24,8 @@ _NODE_KEYS = ("kind", "label", "reference", "time", "detail")
 
 
 def graphml(chart: Chart) -> bytes:
-    """The chart as GraphML (UTF-8); every value is escaped by the XML writer."""
+    """The chart as GraphML (UTF-8); every value is escaped by the XML writer, and the
+    characters XML cannot hold at all are replaced (:func:`xml_safe`)."""
     ET.register_namespace("", GRAPHML_NS)
     root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
     for key in _NODE_KEYS:
@@ -43,12 +45,12 @@ def graphml(chart: Chart) -> bytes:
         }
         for key in _NODE_KEYS:
             data = ET.SubElement(element, f"{{{GRAPHML_NS}}}data", key=key)
-            data.text = values[key]
+            data.text = xml_safe(values[key])
     for n, edge in enumerate(chart.edges):
         element = ET.SubElement(graph, f"{{{GRAPHML_NS}}}edge", id=f"e{n}",
                                 source=edge.source, target=edge.target)  # fmt: skip
         data = ET.SubElement(element, f"{{{GRAPHML_NS}}}data", key="relation")
-        data.text = edge.label
+        data.text = xml_safe(edge.label)
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 

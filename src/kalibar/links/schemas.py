@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.service import agency_codes
+from kalibar.auth.actor import Actor
 from kalibar.bounds import Moment
 from kalibar.i18n import ngettext
 from kalibar.links import service
@@ -135,10 +136,12 @@ class SavedChartOut(BaseModel):
     body: dict[str, object]
 
     @classmethod
-    def of(cls, c: SavedChart) -> SavedChartOut:
-        return cls(id=c.uuid, name=c.name, root=c.root, created_by=c.created_by,
+    def of(cls, db: Session, actor: Actor, c: SavedChart) -> SavedChartOut:
+        """Only the nodes ``actor`` may see (:func:`service.seen_parts`)."""
+        root, body = service.seen_parts(db, actor=actor, saved=c)
+        return cls(id=c.uuid, name=c.name, root=root, created_by=c.created_by,
                    created_at=c.created_at, distribution=c.distribution,
-                   body=service.ChartBody.of(c.body).__dict__)  # fmt: skip
+                   body=body.__dict__)  # fmt: skip
 
 
 class OpenedChartOut(BaseModel):

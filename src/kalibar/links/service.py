@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from kalibar.audit.service import log_event
 from kalibar.auth.actor import Actor
 from kalibar.db.base import Distribution, utcnow
-from kalibar.errors import Forbidden, Invalid
+from kalibar.errors import Forbidden, Invalid, NotFound
 from kalibar.i18n import N_, _
 from kalibar.links.graph import Chart, Filters, expand, shortest_path
 from kalibar.links.models import SavedChart
-from kalibar.links.nodes import KIND_LABELS, KINDS, Ref, parse_node_id
+from kalibar.links.nodes import KIND_LABELS, KINDS, Ref, classify, parse_node_id
 from kalibar.seizures.labels import label as seizure_label
 from kalibar.sharing.visibility import get_editable, get_visible, visible
 from kalibar.tracing.labels import STATUS_LABELS as TRACE_STATUS
@@ -193,6 +193,23 @@ def save_chart(
     return chart
 
 
+def seen_parts(session: Session, *, actor: Actor, saved: SavedChart) -> tuple[str, ChartBody]:
+    """A saved chart's root and body as ``actor`` may read them: node ids (``kind:uuid``) of
+    objects the reader may not see are left out, the root becomes ``""``. A chart shared
+    nationally must not name its owner's agency-only objects to the other agencies."""
+    body = ChartBody.of(saved.body)
+    if actor.agency_id is not None and saved.owner_agency_id == actor.agency_id:
+        return saved.root, body
+    refs = {saved.root, *body.nodes, *body.pinned, *body.positions}
+    parsed = {text: parse_node_id(text) for text in refs}
+    seen = classify(session, actor, parsed.values())
+    shown = {text for text, ref in parsed.items() if ref in seen and seen[ref].visible}
+    body.nodes = [n for n in body.nodes if n in shown]
+    body.pinned = [n for n in body.pinned if n in shown]
+    body.positions = {n: xy for n, xy in body.positions.items() if n in shown}
+    return (saved.root if saved.root in shown else ""), body
+
+
 def list_charts(session: Session, *, actor: Actor, limit: int = 100) -> list[SavedChart]:
     stmt = visible(select(SavedChart), SavedChart, actor)
     stmt = stmt.order_by(SavedChart.updated_at.desc(), SavedChart.uuid).limit(limit)
@@ -212,9 +229,11 @@ def delete_chart(session: Session, *, actor: Actor, chart_id: uuid.UUID) -> None
 def reopen(session: Session, *, actor: Actor, chart_id: uuid.UUID) -> tuple[SavedChart, Chart]:
     """A saved chart drawn again from today's data, through today's visibility."""
     saved = get_chart(session, actor=actor, chart_id=chart_id)
-    body = ChartBody.of(saved.body)
+    root, body = seen_parts(session, actor=actor, saved=saved)
+    if not root:  # drawn from an object the reader may not see: of no use, and absent
+        raise NotFound("SavedChart", str(chart_id))
     since = datetime.fromisoformat(body.since) if body.since else None
     until = datetime.fromisoformat(body.until) if body.until else None
-    chart = open_chart(session, actor=actor, root=saved.root, hops=body.hops,
+    chart = open_chart(session, actor=actor, root=root, hops=body.hops,
                        filters=filters_of(body.kinds, since, until), keep=body.nodes)  # fmt: skip
     return saved, chart

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kalibar.auth.actor import Actor
-from kalibar.errors import KalibarError
+from kalibar.errors import KalibarError, NotFound
 from kalibar.i18n import _
 from kalibar.links import merges, service
 from kalibar.links.models import EntityMerge
@@ -72,7 +72,10 @@ def chart_page(request: Request, db: Db, actor: CurrentActor, root: str = "") ->
 @router.get("/charts/{chart_id}")
 def saved_page(chart_id: uuid.UUID, request: Request, db: Db, actor: CurrentActor) -> Response:
     saved = service.get_chart(db, actor=actor, chart_id=chart_id)
-    return _page(request, db, actor, saved.root, chart_id=str(saved.uuid))
+    root, _body = service.seen_parts(db, actor=actor, saved=saved)
+    if not root:
+        raise NotFound("SavedChart", str(chart_id))
+    return _page(request, db, actor, root, chart_id=str(saved.uuid))
 
 
 def _form(request: Request) -> Any:

@@ -77,6 +77,17 @@ def require_lead(op: Operation, actor: Actor) -> None:
 
 
 def audit_scopes() -> dict[str, Resolver]:
-    """An operation's parts are as visible in the audit trail as the operation itself."""
-    parts = (OperationMember, OperationLink, OperationLogEntry, OperationTask)
-    return {m.__name__: parent_resolver(m.operation_id, Operation) for m in parts}
+    """An operation's parts are as visible in the audit trail as the operation itself; a
+    link only where the reader may also see the object it points to (a link is never a
+    grant, and its entry names the object and the linker's note)."""
+    from kalibar.operations.links import links_seen
+
+    parts = (OperationMember, OperationLogEntry, OperationTask)
+    scopes = {m.__name__: parent_resolver(m.operation_id, Operation) for m in parts}
+    in_operation = parent_resolver(OperationLink.operation_id, Operation)
+
+    def link_scope(session: Session, actor: Actor, ids: list[UUID]) -> set[UUID]:
+        return links_seen(session, actor, in_operation(session, actor, ids))
+
+    scopes[OperationLink.__name__] = link_scope
+    return scopes

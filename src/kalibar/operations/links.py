@@ -262,6 +262,29 @@ def _share(session: Session, actor: Actor, op: Operation, kind: str, obj: Any) -
     set_distribution(session, obj=obj, distribution=Distribution.group.value, group_ids=groups)
 
 
+def links_seen(session: Session, actor: Actor, ids: set[UUID]) -> set[UUID]:
+    """Of these links, those whose object ``actor`` may see (for the audit trail)."""
+    if not ids:
+        return set()
+    rows = session.execute(
+        select(OperationLink.uuid, OperationLink.kind, OperationLink.object_uuid).where(
+            OperationLink.uuid.in_(sorted(ids))
+        )
+    ).all()
+    seen: set[UUID] = set()
+    for kind, k in KINDS.items():
+        wanted: dict[UUID, list[UUID]] = {}
+        for link_id, what, obj in rows:
+            if what == kind:
+                wanted.setdefault(obj, []).append(link_id)
+        if not wanted:
+            continue
+        stmt = select(k.model.uuid).where(k.model.uuid.in_(sorted(wanted)), k.visible(actor))
+        for obj in session.execute(stmt).scalars():
+            seen.update(wanted[obj])
+    return seen
+
+
 def _visible_link(session: Session, actor: Actor, op: Operation, link_id: UUID) -> OperationLink:
     """A link of this operation whose object the actor may see (else 404, never a hint)."""
     row = session.get(OperationLink, link_id)
