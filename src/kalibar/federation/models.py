@@ -16,7 +16,17 @@ import enum
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kalibar.db.base import Audited, Base, SharedObject, Timestamped, UTCDateTime, utcnow
@@ -182,7 +192,7 @@ class RemoteHit(Timestamped, Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     other_reference: Mapped[str] = mapped_column(String(64), default="")
     other_agency: Mapped[str] = mapped_column(String(32), default="")
-    score: Mapped[float] = mapped_column(default=0.0)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
     status: Mapped[str] = mapped_column(String(16), default="open")
     decided_by: Mapped[str] = mapped_column(String(120), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
