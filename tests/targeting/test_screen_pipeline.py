@@ -106,6 +106,7 @@ def test_cli_screen_with_agency_and_model(
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
+    assert "the model's norms" in result.output  # two declarations: too few to learn from
     lanes = {r["declaration_id"]: r for r in pl.read_csv(out).to_dicts()}
     assert lanes["W-1"]["lane"] == "red" and "watchlist:" in lanes["W-1"]["reasons"]
     assert "score:" in lanes["W-2"]["reasons"]

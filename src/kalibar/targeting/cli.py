@@ -159,8 +159,10 @@ def screen_cmd(
     model_dir: Path = typer.Option(None, help="Model folder (default: the data folder's)."),
 ) -> None:
     """Screen a declarations file and write one lane per declaration."""
+    from kalibar.targeting.norms import MIN_TRAFFIC
     from kalibar.targeting.screen import screen_file
 
+    used: dict[str, object] = {}
     with use_language(None):
         try:
             summary = screen_file(
@@ -173,10 +175,24 @@ def screen_cmd(
                 yellow_rate=yellow_rate,
                 watchlist=_watchlist(agency) if agency else None,
                 model=_model(model, model_dir) if model else None,
+                used=used,
             )
         except Invalid as exc:
             _invalid(file.name, exc)
             raise typer.Exit(1) from exc
+        if used.get("norms") == "traffic":
+            console.print(
+                _("Value and weight measured against this file's own norms (%(n)s items).")
+                % {"n": used["items"]}
+            )
+        elif used:
+            console.print(
+                _(
+                    "Value and weight measured against the model's norms: the file has fewer "
+                    "than %(n)s items to learn its own from."
+                )
+                % {"n": MIN_TRAFFIC}
+            )
     console.print(", ".join(f"{lane}: {n}" for lane, n in summary.items()))
 
 

@@ -143,10 +143,13 @@ def screen_file(
     yellow_rate: float | None = DEFAULT_CAPACITY["yellow"],
     watchlist: Entries | None = None,
     model: RiskModel | None = None,
+    used: dict[str, object] | None = None,
 ) -> dict[str, int]:
     """Screen ``path`` into ``out``; returns the number of declarations per lane. Red and
     yellow are capped at ``red_rate``/``yellow_rate`` of each office's and flow's
-    declarations (``None``: uncapped), the whole file ranked by risk."""
+    declarations (``None``: uncapped), the whole file ranked by risk. ``used`` (when
+    given) receives ``norms``: "traffic" when the model measured against the file's own
+    norms, "model" when the file was too small (``norms.MIN_TRAFFIC``), and ``items``."""
     caps = {"red": red_rate, "yellow": yellow_rate}
     policy = LanePolicy(
         random_rate=random_rate,
@@ -156,6 +159,9 @@ def screen_file(
     feats = prepare(read_frame(path))
     # the file is the recent traffic: its own norms where it is large enough (``norms``)
     model = from_traffic(model, feats, prepared=True)
+    if used is not None and model is not None and model.signals is not None:
+        used["norms"] = model.metadata.get("norms", "model")
+        used["items"] = feats.height
     lanes = screen(
         feats, rules=rules, policy=policy, watchlist=watchlist, model=model, prepared=True
     )
