@@ -57,6 +57,9 @@ AUDIT_ACTION = {
     "seized": N_("marked seized"),
     "audit_sealed": N_("audit trail sealed"),
     "audit_key_rotated": N_("audit key rotated"),
+    "federation_sent": N_("sent to a peer instance"),
+    "federation_received": N_("received from a peer instance"),
+    "federation_refused": N_("refused from a peer instance"),
 }
 #: Every field a person may meet by name (the audit trail's changes): the words on the forms.
 #: The slices' own field words are added at assembly (:func:`add_fields`); these win.
@@ -118,6 +121,25 @@ OBJECT_TYPE = {
     "LaneRate": N_("lane rates"),
     "ModelVersion": N_("model version"),
     "AuditChain": N_("audit trail"),
+    "Declaration": N_("declaration"),
+    "WatchlistEntry": N_("watchlist entry"),
+    "Instance": N_("this instance"),
+    "OwnKey": N_("instance key"),
+    "Peer": N_("peer instance"),
+    "PeerKey": N_("peer instance key"),
+    "Agreement": N_("exchange agreement"),
+    "ForeignSeizure": N_("seizure of a peer instance"),
+    "RemoteHit": N_("hit at a peer instance"),
+    "SavedChart": N_("saved link chart"),
+    "EntityMerge": N_("merge of entities"),
+    "Alert": N_("early-warning alert"),
+    "Training": N_("training"),
+    "Participant": N_("training participant"),
+    "Equipment": N_("equipment"),
+    "EquipmentEvent": N_("equipment event"),
+    "ProcedureAdoption": N_("procedure adopted"),
+    "RoadmapReport": N_("Roadmap report"),
+    "RoadmapValue": N_("Roadmap value"),
 }
 HANDOVER_STATE = {"requested": N_("requested"), "accepted": N_("accepted")}
 LANE = {
