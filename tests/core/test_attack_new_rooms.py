@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import World, actor_of, client_for, login, token_client
@@ -117,3 +118,103 @@ def test_audit_of_an_operation_link_never_names_an_object_the_reader_may_not_see
     assert trail.status_code == 200, trail.text
     assert trail.json()  # the entry is there (when, who, what kind) ...
     assert rid not in trail.text and "Tajna" not in trail.text  # ... but not what was linked
+
+
+def test_xlsx_exports_hold_text_with_control_characters(world: World) -> None:
+    """openpyxl refuses C0 control characters in a cell (IllegalCharacterError, a 500): the
+    text a person typed through the API (``\\u0001``) must not break an export."""
+    import io
+
+    from openpyxl import load_workbook
+    from sqlalchemy import update
+
+    from kalibar.programme.models import Participant
+
+    officer = token_client(world.engine, "officer")
+    participant = {"full_name": "A", "agency": "BA-UIO", "unit": "Unit\x01\x0bA",
+                   "gender": "female"}  # fmt: skip
+    body = {"course": "Course", "start_date": "2026-04-01", "participants": [participant]}
+    refused = officer.post("/api/v1/programme/trainings", json=body)
+    assert refused.status_code == 422 and "unit" in refused.text  # refused at the door
+    made = officer.post("/api/v1/programme/trainings", json=body | {
+        "participants": [participant | {"unit": "Unit A"}]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    with unit_of_work(world.engine) as s:  # as older data, or another writer, may hold it
+        s.execute(update(Participant).values(unit="Unit\x01\x0bA"))
+    xlsx = officer.get("/api/v1/programme/indicators.xlsx?from=2026-01-01&to=2026-12-31")
+    assert xlsx.status_code == 200, xlsx.text
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert any("Unit" in str(c.value) for ws in book for row in ws.iter_rows() for c in row)
+
+
+ROOMS = ("/links", "/operations", "/admin/sharing", "/reports", "/programme")
+
+
+def _room_routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path) of every route of the new rooms, API and pages."""
+    paths: list[tuple[str, str]] = []
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        found = contexts() if contexts else [route]
+        paths.extend((m, c.path) for c in found for m in getattr(c, "methods", None) or ())
+    out = []
+    for method, path in sorted(set(paths)):
+        bare = path.removeprefix("/api/v1")
+        bare = "/admin" + bare if bare.startswith("/sharing") else bare
+        if bare.startswith(ROOMS) and method != "HEAD":
+            out.append((method, path))
+    return out
+
+
+def test_anonymous_callers_reach_nothing_of_the_new_rooms(world: World) -> None:
+    """Every route of the new rooms, API and page, any method: 401 for the API, the login
+    page (or a CSRF refusal) for pages — never content, never a 404/422/500 that tells."""
+    import re
+    import uuid
+
+    client = client_for(world.engine)
+    from kalibar.app.web import create_app
+
+    routes = _room_routes(create_app(world.engine))
+    assert len(routes) > 40
+    fake = str(uuid.uuid4())
+    seen = []
+    for method, path in routes:
+        url = re.sub(r"\{[^}]+\}", fake, path)
+        url = url.replace("{fmt}", "csv")
+        r = client.request(method, url, json={} if method != "GET" else None)
+        while r.status_code in (302, 303, 307) and "/login" not in r.headers["location"]:
+            r = client.get(r.headers["location"])  # a room's landing page sends on
+        seen.append((method, path, r.status_code))
+        if path.startswith("/api/"):
+            assert r.status_code == 401, (method, path, r.status_code, r.text[:200])
+        else:
+            ok = r.status_code in (401, 403) or (
+                r.status_code in (302, 303, 307) and "/login" in r.headers.get("location", "")
+            )
+            assert ok, (method, path, r.status_code, r.text[:200])
+
+
+def test_every_form_of_the_new_rooms_refuses_a_post_without_its_csrf_token(world: World) -> None:
+    """A signed-in administrator's browser, lured to post to each page route of the new
+    rooms without the session's CSRF token: refused (403) before anything is read."""
+    import re
+    import uuid
+
+    from kalibar.app.web import create_app
+
+    client = client_for(world.engine)
+    login(client, "admin", world.passwords["admin"])
+    fake = str(uuid.uuid4())
+    posts = [
+        path
+        for method, path in _room_routes(create_app(world.engine))
+        if method in ("POST", "PUT", "PATCH", "DELETE") and not path.startswith("/api/")
+    ]
+    assert len(posts) > 10
+    for path in posts:
+        url = re.sub(r"\{[^}]+\}", fake, path)
+        r = client.post(url, data={"name": "x", "csrf_token": "forged"})
+        assert r.status_code == 403, (path, r.status_code, r.text[:200])
+        r = client.post(url, data={"name": "x"})
+        assert r.status_code == 403, (path, r.status_code, r.text[:200])

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from kalibar.errors import Invalid
 from kalibar.files import writer as csv_writer
+from kalibar.files.xmltext import xml_safe
 from kalibar.i18n import _
 from kalibar.programme.indicators import Indicators, gender_rows
 from kalibar.programme.io_sheets import SHEETS
@@ -93,7 +94,7 @@ def _text_cells(ws: Any, row: Sequence[Any]) -> list[Any]:
     cells: list[Any] = []
     for value in row:
         if isinstance(value, str):
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=xml_safe(value))
             cell.data_type = "s"  # text as written, never a formula
             cells.append(cell)
         else:

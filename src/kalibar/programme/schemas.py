@@ -9,6 +9,7 @@ region writes (``Ž``, ``žensko``, ``ж``, ``F``; ``da``, ``ne``, ``x``).
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Annotated, Any
@@ -88,8 +89,17 @@ def _flag(value: Any) -> Any:
     raise ValueError(_("Write yes or no."))
 
 
+#: Control characters other than tab, line feed and carriage return: no one types them, and
+#: no XML file (XLSX, PDF metadata) can hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _trimmed(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    if _CONTROL.search(value):
+        raise ValueError(_("Text may not contain control characters."))
+    return value.strip()
 
 
 def _place_code(value: Any) -> Any:

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kalibar.clock import moment
 from kalibar.db.base import utcnow
+from kalibar.files.xmltext import xml_safe
 from kalibar.i18n import _
 from kalibar.pdf_layout import Document
 from kalibar.reports import iafq
@@ -47,7 +48,8 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 def _put(ws: Worksheet, row: int, values: Sequence[Any], *, bold: bool = False) -> None:
     for col, value in enumerate(values, start=1):
-        cell: Cell = ws.cell(row=row, column=col, value=value)
+        text = xml_safe(value) if isinstance(value, str) else value
+        cell: Cell = ws.cell(row=row, column=col, value=text)
         if isinstance(value, str) and value.startswith(_FORMULA):
             cell.data_type = "s"  # text as written, never a formula
         if bold:
