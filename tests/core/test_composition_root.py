@@ -12,6 +12,7 @@ EXPECTED = {
     "before_flush": [
         "kalibar.matching.hits.before_flush",
         "kalibar.seizures.custody.before_flush",
+        "kalibar.federation.outbox.before_flush",
         "kalibar.audit.hooks.before_flush",
     ],
     "after_flush": [

@@ -9,15 +9,14 @@ The order is the order of :data:`LISTENERS`, and it matters for ``before_flush``
 
 1. the hit detector adds hit rows for new or changed records, so that
 2. the custody guard refuses a change to an append-only custody event before anything of
-   the flush is recorded, and
-3. the federation outbox refuses a local change to an object received from a peer and
-   numbers every shareable change (hits of step 1 on received records included), then
+   the flush is recorded,
+3. the federation outbox numbers every shareable change (and refuses a local change to an
+   object received from a peer) before
 4. the audit hook records every remaining change, the hits of step 1 included.
 
-``after_flush``/``after_commit`` listeners (the hit inbox, the targeting caches' freshness)
-only read what was written and do not depend on each other. The early warning on save
-notes new involvements after a flush and, before the commit, stores the alerts their
-entities raise (``analysis.triggers``) in the same transaction.
+``after_flush``/``before_commit``/``after_commit`` listeners (the hit inbox, the targeting
+caches' freshness, the early-warning check of saved involvements) only read what was
+written and do not depend on each other.
 """
 
 from __future__ import annotations
