@@ -218,3 +218,21 @@ def test_every_form_of_the_new_rooms_refuses_a_post_without_its_csrf_token(world
         assert r.status_code == 403, (path, r.status_code, r.text[:200])
         r = client.post(url, data={"name": "x"})
         assert r.status_code == 403, (path, r.status_code, r.text[:200])
+
+
+def test_audit_of_a_saved_chart_never_names_nodes_its_reader_may_not_see(world: World) -> None:
+    """The audit entry of a saved chart holds its body (node ids): an administrator of an
+    agency that may read the chart must not read there what the chart hides from it."""
+    shared, secret, secret_uuid = _plant_hidden_chart(world)
+    uio = token_client(world.engine, "officer")
+    body = {"name": "Bijača", "root": shared, "nodes": [shared, secret], "pinned": [secret],
+            "positions": {secret: [1, 2]}, "distribution": "national"}  # fmt: skip
+    r = uio.post("/api/v1/links/charts", json=body)
+    assert r.status_code == 201, r.text
+    uio.get("/api/v1/links/chart", params={"root": shared})
+    _make_user(world, "gp.admin", "BA-GP", ["admin"])
+    gp = token_client(world.engine, "gp.admin")
+    for kind in ("SavedChart", "LinkChart"):
+        trail = gp.get("/api/v1/audit", params={"object_type": kind})
+        assert trail.status_code == 200, trail.text
+        assert secret_uuid not in trail.text, kind

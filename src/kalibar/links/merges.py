@@ -22,7 +22,7 @@ from kalibar.db.base import utcnow
 from kalibar.db.session import lock_for_writing
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import _
-from kalibar.links.models import EntityMerge
+from kalibar.links.models import EntityMerge, SavedChart
 from kalibar.seizures.models import Entity
 from kalibar.sharing.visibility import get_editable, visible
 
@@ -161,4 +161,14 @@ def audit_scopes() -> dict[str, Resolver]:
         seen = set(session.execute(stmt).scalars())
         return {m for m, a, b in rows if a in seen and b in seen}
 
-    return {"EntityMerge": merges_seen}
+    def charts_seen(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """A saved chart's entry copies its body (node ids of its owner's objects, hidden
+        ones too): in full to its owner agency's administrators only."""
+        if actor.agency_id is None or not ids:
+            return set()
+        stmt = select(SavedChart.uuid).where(
+            SavedChart.uuid.in_(ids), SavedChart.owner_agency_id == actor.agency_id
+        )
+        return set(session.execute(stmt).scalars())
+
+    return {"EntityMerge": merges_seen, "SavedChart": charts_seen}
