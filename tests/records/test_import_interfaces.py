@@ -133,7 +133,8 @@ def test_killed_import_leaves_nothing(world: World, tmp_path: Path) -> None:
     cmd = [
         sys.executable,
         "-c",
-        "from kalibar.records.cli import app; app()",
+        "from kalibar.app.cli import app; app()",
+        "records",
         "import",
         str(source),
         "--agency",
