@@ -236,3 +236,56 @@ def test_audit_of_a_saved_chart_never_names_nodes_its_reader_may_not_see(world: 
         trail = gp.get("/api/v1/audit", params={"object_type": kind})
         assert trail.status_code == 200, trail.text
         assert secret_uuid not in trail.text, kind
+
+
+def test_audit_of_an_operation_group_is_for_its_members(world: World) -> None:
+    """The list of groups hides an operation's group from non-members (it tells who works
+    an operation); its audit entries (group, members) were in full to every administrator."""
+    uio = token_client(world.engine, "officer")
+    op = uio.post("/api/v1/operations", json={"name": "Una", "members": [{"agency": "BA-GP"}]})
+    assert op.status_code == 201, op.text
+    reference = op.json()["reference"]
+    _make_user(world, "hr.admin", "HR-CU", ["admin"])
+    _make_user(world, "gp.admin", "BA-GP", ["admin"])
+    hr = token_client(world.engine, "hr.admin")
+    gp = token_client(world.engine, "gp.admin")
+    from sqlalchemy import select
+
+    from kalibar.sharing.models import SharingGroup, SharingGroupMember
+
+    with world.session() as s:
+        group = s.execute(select(SharingGroup).where(SharingGroup.name == reference)).scalar_one()
+        ids = {str(group.uuid)} | {
+            str(u)
+            for u in s.execute(
+                select(SharingGroupMember.uuid).where(SharingGroupMember.group_id == group.id)
+            ).scalars()
+        }
+    assert len(ids) == 3  # the group, its lead and its member
+    for kind in ("SharingGroup", "SharingGroupMember"):
+        outside = hr.get("/api/v1/audit", params={"object_type": kind, "limit": 1000})
+        assert outside.status_code == 200, outside.text
+        theirs = [e for e in outside.json() if e["redacted"]]
+        assert theirs  # listed (when, who, what kind) ...
+        assert not ids & {e["object_id"] for e in outside.json()}, kind  # ... not which
+        assert reference not in outside.text
+        inside = gp.get("/api/v1/audit", params={"object_type": kind, "limit": 1000})
+        assert ids & {e["object_id"] for e in inside.json() if not e["redacted"]}, kind
+
+
+def test_a_plain_group_cannot_take_the_name_of_an_operation_group(world: World) -> None:
+    """Plain and operation groups share one namespace: an administrator of another country
+    could learn that an operation exists (409 on its reference) or, taking the next
+    reference first, stop an agency from opening operations."""
+    _make_user(world, "hr.admin", "HR-CU", ["admin"])
+    hr = token_client(world.engine, "hr.admin")
+    squat = hr.post("/api/v1/sharing/groups", json={"name": "UIO-OP-2026-000001"})
+    assert squat.status_code == 422 and "name" in squat.text, squat.text
+    uio = token_client(world.engine, "officer")
+    op = uio.post("/api/v1/operations", json={"name": "Una"})
+    assert op.status_code == 201, op.text
+    probe = hr.post("/api/v1/sharing/groups", json={"name": op.json()["reference"]})
+    assert probe.status_code == 422 and probe.json() == squat.json() | {
+        "error": squat.json()["error"] | {"details": probe.json()["error"]["details"]}
+    }
+    assert hr.post("/api/v1/sharing/groups", json={"name": "Neretva 2026"}).status_code == 201

@@ -10,12 +10,14 @@ from kalibar.matching.audit_scope import audit_scopes as matching_scopes
 from kalibar.operations.access import audit_scopes as operation_scopes
 from kalibar.programme.service import audit_scopes as programme_scopes
 from kalibar.seizures.access import audit_scopes as seizure_scopes
+from kalibar.sharing.manage import audit_scopes as sharing_scopes
 from kalibar.tracing.service import audit_scopes as tracing_scopes
 
 
 def install() -> None:
     """Register every slice's rule (idempotent)."""
     for scopes in (seizure_scopes(), tracing_scopes(), matching_scopes(), operation_scopes(),
-                   links_scopes(), analysis_scopes(), programme_scopes()):  # fmt: skip
+                   links_scopes(), analysis_scopes(), programme_scopes(),
+                   sharing_scopes()):  # fmt: skip
         for object_type, resolver in scopes.items():
             scope.register(object_type, resolver)

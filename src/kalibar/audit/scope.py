@@ -115,7 +115,7 @@ def full_view(session: Session, actor: Actor, entries: Sequence[AuditEntry]) -> 
         resolver = _resolvers.get(kind) or (
             _shared_resolver(shared[kind]) if kind in shared else None
         )
-        if kind in PLATFORM:
+        if kind in PLATFORM and kind not in _resolvers:  # a slice's rule may narrow it
             allowed.update(e.seq for e in group)
         elif resolver is None:
             allowed.update(e.seq for e in group if e.agency and e.agency == actor.agency_code)

@@ -18,12 +18,14 @@ Services never commit.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kalibar.agencies.models import Agency, Country
+from kalibar.audit.scope import Resolver
 from kalibar.auth.actor import Actor
 from kalibar.errors import Conflict, Forbidden, Invalid, NotFound
 from kalibar.i18n import _
@@ -167,10 +169,21 @@ def _agency(session: Session, code: str, field: str) -> Agency:
     return found
 
 
-def _check_name(session: Session, name: str) -> str:
+#: Shaped like a Kalibar reference (``UIO-OP-2026-000001``): kept for the groups a slice
+#: names by its object's reference, so a plain group can neither take an operation's next
+#: reference (stopping it from opening) nor learn from a 409 that one exists.
+REFERENCE_SHAPE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*-\d{4}-\d+$")
+
+
+def _check_name(session: Session, name: str, *, managed: bool = False) -> str:
     name = (name or "").strip()
     if not name:
         raise Invalid(_("A sharing group needs a name."), [{"field": "name"}])
+    if not managed and REFERENCE_SHAPE.match(name):
+        raise Invalid(
+            _("Names shaped like a reference are kept for joint operations' groups."),
+            [{"field": "name", "value": name}],
+        )
     if session.execute(select(SharingGroup.id).where(SharingGroup.name == name)).scalar():
         raise Conflict(_("A sharing group with this name exists already."), [{"field": "name"}])
     return name
@@ -283,7 +296,7 @@ def create_managed_group(
 ) -> SharingGroup:
     """A group whose members a slice keeps (the slice checks who may do what)."""
     group = SharingGroup(
-        name=_check_name(session, name),
+        name=_check_name(session, name, managed=True),
         description=description,
         owner_agency_id=owner_agency_id,
         purpose=purpose,
@@ -311,3 +324,30 @@ def set_managed_agencies(session: Session, *, group: SharingGroup, agency_ids: s
 def agency_codes(session: Session) -> dict[int, str]:
     """Agency id → code, to name owners and members."""
     return {i: c for i, c in session.execute(select(Agency.id, Agency.code))}
+
+
+def audit_scopes() -> dict[str, Resolver]:
+    """A plain group is platform data (every administrator reads its entries in full); a
+    group kept by a slice tells who works an operation, so its entries and its members'
+    are in full only to its member agencies, as :func:`list_groups` lists it."""
+
+    def groups_seen(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        g = SharingGroup
+        stmt = select(g.uuid).where(
+            g.uuid.in_(ids), (g.purpose == "") | g.id.in_(sorted(actor.group_ids))
+        )
+        return set(session.execute(stmt).scalars())
+
+    def members_seen(session: Session, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        m, g = SharingGroupMember, SharingGroup
+        stmt = (
+            select(m.uuid)
+            .join(g, g.id == m.group_id, isouter=True)
+            .where(
+                m.uuid.in_(ids),
+                (g.purpose == "") | g.purpose.is_(None) | g.id.in_(sorted(actor.group_ids)),
+            )
+        )
+        return set(session.execute(stmt).scalars())
+
+    return {SharingGroup.__name__: groups_seen, SharingGroupMember.__name__: members_seen}
