@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kalibar.db.session import new_session
@@ -25,9 +27,12 @@ from kalibar.federation.schemas import (
     TermsIn,
 )
 from kalibar.web.deps import AdminActor, CurrentActor, Db
+from kalibar.web.openapi import API_ERROR_RESPONSES
 
 router = APIRouter(tags=["federation"])
-feed_router = APIRouter(tags=["federation feed"])
+#: Mounted among the pages (no /api/v1 prefix), so it carries the documented errors itself.
+feed_router = APIRouter(tags=["federation feed"], responses=API_ERROR_RESPONSES)
+T = TypeVar("T")
 
 
 def peer_out(peer: Peer) -> PeerOut:
@@ -40,8 +45,9 @@ def _terms(t: TermsIn) -> service.Terms:
     return service.Terms(frozenset(t.kinds), frozenset(t.distributions), t.nominal)
 
 
-def _feed(request: Request, after: int, limit: int) -> dict[str, Any]:
-    """One transaction: authenticate (refusals kept even when refused), build the page."""
+def _signed(request: Request, answer: Callable[[Session, Peer], T]) -> T:
+    """One transaction: authenticate the signed peer (refusals kept even when refused),
+    then answer it."""
     session = new_session(request.app.state.engine)
     session.info["request_id"] = getattr(request.state, "request_id", "")
     try:
@@ -52,9 +58,9 @@ def _feed(request: Request, after: int, limit: int) -> dict[str, Any]:
         except KalibarError:
             session.commit()  # the refusal is evidence
             raise
-        page = feed.build_page(session, peer=peer, after=after, limit=limit)
+        result = answer(session, peer)
         session.commit()
-        return page
+        return result
     except BaseException:
         session.rollback()
         raise
@@ -69,12 +75,13 @@ async def get_feed(
     limit: int = Query(500, ge=1, le=feed.MAX_PAGE),
 ) -> JSONResponse:
     """Signed envelopes this caller may have after its cursor (401 unsigned, 403 unknown)."""
-    page = await run_in_threadpool(_feed, request, after, limit)
+    page = await run_in_threadpool(
+        _signed, request, lambda s, peer: feed.build_page(s, peer=peer, after=after, limit=limit)
+    )
     return JSONResponse(page)
 
 
-@feed_router.get("/federation/v1/identity")
-def get_identity(db: Db) -> IdentityOut:
+def identity_out(db: Session) -> IdentityOut:
     """This instance's country, name and public keys (to check by fingerprint)."""
     ident = service.identity(db)
     return IdentityOut(
@@ -86,9 +93,17 @@ def get_identity(db: Db) -> IdentityOut:
     )
 
 
+@feed_router.get("/federation/v1/identity", response_model=IdentityOut)
+async def get_identity(request: Request) -> IdentityOut:
+    """This instance's identity, to registered peers signing the request (401 unsigned, 403
+    unknown): nothing under ``/federation/v1`` answers anonymous callers; people check the
+    fingerprint on the admin page, ``kalibar federation key`` or the admins' API."""
+    return await run_in_threadpool(_signed, request, lambda s, _peer: identity_out(s))
+
+
 @router.get("/federation/identity", response_model=IdentityOut)
 def identity(db: Db, actor: AdminActor) -> IdentityOut:
-    return get_identity(db)
+    return identity_out(db)
 
 
 @router.get("/federation/peers", response_model=list[PeerOut])
