@@ -7,6 +7,9 @@ Create Date: 2026-12-07 22:05:00
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,6 +19,34 @@ revision = "0017"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
+
+
+@contextmanager
+def _rebuilding_sharing_groups() -> Iterator[None]:
+    """SQLite rebuilds ``sharing_groups`` to change its constraints (copy, drop, rename);
+    with foreign keys on, the drop fails while rows of other tables point at its rows, and
+    the pragma that turns them off is ignored inside the migration's transaction. So the
+    rows pointing at it are set aside, and put back once the rebuilt table holds its rows."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    inspector = sa.inspect(bind)
+    children = [
+        name
+        for name in inspector.get_table_names()
+        if any(fk["referred_table"] == "sharing_groups" for fk in inspector.get_foreign_keys(name))
+    ]
+    bind.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # until the rows are back
+    kept: dict[str, tuple[sa.Table, list[dict[str, object]]]] = {}
+    for name in children:
+        table = sa.Table(name, sa.MetaData(), autoload_with=bind)
+        kept[name] = (table, [dict(row) for row in bind.execute(sa.select(table)).mappings()])
+        bind.execute(table.delete())
+    yield
+    for table, rows in kept.values():
+        if rows:
+            bind.execute(table.insert(), rows)
 
 
 def _stamps() -> list[sa.Column[object]]:
@@ -44,7 +75,7 @@ def _part(name: str, *columns: sa.Column[object], extra: tuple[object, ...] = ()
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sharing_groups", schema=None) as batch_op:
+    with _rebuilding_sharing_groups(), op.batch_alter_table("sharing_groups") as batch_op:
         batch_op.add_column(sa.Column("owner_agency_id", sa.Integer(), nullable=True))
         batch_op.add_column(
             sa.Column("purpose", sa.String(length=16), nullable=False, server_default="")
@@ -58,7 +89,7 @@ def upgrade() -> None:
             ["owner_agency_id"],
             ["id"],
         )
-    with op.batch_alter_table("sharing_groups", schema=None) as batch_op:
+    with _rebuilding_sharing_groups(), op.batch_alter_table("sharing_groups") as batch_op:
         batch_op.alter_column("purpose", server_default=None)
 
     op.create_table(
@@ -173,7 +204,7 @@ def downgrade() -> None:
     for name in ("operation_tasks", "operation_log", "operation_links", "operation_members"):
         op.drop_table(name)
     op.drop_table("operations")
-    with op.batch_alter_table("sharing_groups", schema=None) as batch_op:
+    with _rebuilding_sharing_groups(), op.batch_alter_table("sharing_groups") as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_sharing_groups_owner_agency_id_agencies"), type_="foreignkey"
         )
