@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kalibar.analysis.audit_scope import audit_scopes as analysis_scopes
 from kalibar.audit import scope
+from kalibar.federation.audit_scope import audit_scopes as federation_scopes
 from kalibar.links.merges import audit_scopes as links_scopes
 from kalibar.matching.audit_scope import audit_scopes as matching_scopes
 from kalibar.operations.access import audit_scopes as operation_scopes
@@ -18,6 +19,6 @@ def install() -> None:
     """Register every slice's rule (idempotent)."""
     for scopes in (seizure_scopes(), tracing_scopes(), matching_scopes(), operation_scopes(),
                    links_scopes(), analysis_scopes(), programme_scopes(),
-                   sharing_scopes()):  # fmt: skip
+                   sharing_scopes(), federation_scopes()):  # fmt: skip
         for object_type, resolver in scopes.items():
             scope.register(object_type, resolver)
