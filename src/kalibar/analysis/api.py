@@ -37,8 +37,9 @@ def _params(request: Request) -> dict[str, str]:
 
 
 @router.get("/dimensions", response_model=list[DimensionOut])
-def dimensions() -> list[DimensionOut]:
-    """The dimensions a statistic can be broken down and filtered by."""
+def dimensions(actor: CurrentActor) -> list[DimensionOut]:
+    """The dimensions a statistic can be broken down and filtered by (signed-in callers only,
+    like every other ``/api/v1`` route)."""
     return [DimensionOut(key=d.key, title=str(d.title), level=d.level) for d in DIMENSIONS.values()]
 
 
