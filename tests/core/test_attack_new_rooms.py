@@ -289,3 +289,30 @@ def test_a_plain_group_cannot_take_the_name_of_an_operation_group(world: World) 
         "error": squat.json()["error"] | {"details": probe.json()["error"]["details"]}
     }
     assert hr.post("/api/v1/sharing/groups", json={"name": "Neretva 2026"}).status_code == 201
+
+
+FORMS = [
+    ("/operations", {"name": "Una\x00Sana", "purpose": "x"}),
+    ("/admin/sharing/groups", {"name": "Drina\x00", "description": "x" * 10_000}),
+    ("/programme/trainings/new", {"course": "C\x00", "kind": "course", "start_date": "02.03.2026.",
+                                  "distribution": "agency"}),
+    ("/programme/procedures", {"name": "P\x00", "version": "1", "adopted_on": "02.03.2026."}),
+    ("/reports/roadmap/2025-H2/values/1.1", {"value": "1\x00", "evidence": "e\x00"}),
+    ("/operations", {"name": "Ж" * 100_000, "purpose": "x"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("url", "fields"), FORMS)
+def test_forms_answer_odd_text_with_a_4xx_never_a_500(
+    world: World, url: str, fields: dict[str, str]
+) -> None:
+    """The API refuses NUL (PostgreSQL text cannot hold it) before any work; the pages'
+    forms must too, and text longer than its column, with an error naming the field."""
+    client = client_for(world.engine)
+    token = login(client, "admin", world.passwords["admin"])
+    r = client.post(url, data={"csrf_token": token, **fields})
+    assert r.status_code < 500, (url, r.status_code)
+    assert r.status_code in (303, 400, 403, 422), (url, r.status_code, r.text[:300])
+    if r.status_code == 303:  # accepted: then stored as typed, without the NUL
+        page = client.get(r.headers["location"])
+        assert page.status_code == 200 and "\x00" not in page.text

@@ -15,6 +15,7 @@ from kalibar.auth.models import WebSession
 from kalibar.db.session import new_session
 from kalibar.errors import Forbidden, Unauthorized
 from kalibar.i18n import _
+from kalibar.web.text_guard import refuse_nul_in_form
 
 SESSION_COOKIE = "kalibar_session"
 PRELOGIN_COOKIE = "kalibar_prelogin"
@@ -77,6 +78,7 @@ async def csrf_token_source(request: Request) -> None:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             request.state.form = await request.form()
+            refuse_nul_in_form(request.state.form)
 
 
 def _csrf_ok(request: Request, expected: str) -> bool:
