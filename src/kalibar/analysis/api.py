@@ -21,6 +21,7 @@ from kalibar.analysis.schemas import (
 from kalibar.errors import Forbidden
 from kalibar.i18n import _
 from kalibar.web.deps import CurrentActor, Db
+from kalibar.web.openapi import file_response
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 
@@ -50,7 +51,12 @@ def statistics(request: Request, db: Db, actor: CurrentActor, by: BY = "concealm
     return FigureOut.of(fig, f.params())
 
 
-@router.get("/statistics/export", description=FILTERS_DOC)
+@router.get(
+    "/statistics/export",
+    description=FILTERS_DOC,
+    response_class=Response,
+    responses=file_response(export.CSV_TYPE, export.XLSX_TYPE),
+)
 def statistics_export(
     request: Request, db: Db, actor: CurrentActor, by: BY = "concealment",
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",

@@ -69,6 +69,7 @@ def filename(fig: Figure, fmt: str) -> str:
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def respond(session: Session, *, actor: Actor, by: str, params: dict[str, str], fmt: str
@@ -82,5 +83,5 @@ def respond(session: Session, *, actor: Actor, by: str, params: dict[str, str], 
               object_id=by, details={"filters": f.params(), "format": fmt})  # fmt: skip
     headers = {"Content-Disposition": f'attachment; filename="{filename(fig, fmt)}"'}
     if fmt == "csv":
-        return Response(to_csv(fig, f), media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(to_csv(fig, f), media_type=CSV_TYPE, headers=headers)
     return Response(to_xlsx(fig, f), media_type=XLSX_TYPE, headers=headers)
