@@ -37,13 +37,7 @@ FLOORS = ("kernel", "platform", "reference", "domain", "demo", "root")
 KNOWN: dict[tuple[str, str], str] = {}
 
 #: Cycles between slices that are known, as sorted tuples of their members (same rule).
-KNOWN_CYCLES: dict[tuple[str, ...], str] = {
-    ("matching", "records"): (
-        "matching reads records (a floor above them), but records.identify folds serials with "
-        "matching.fold.fold_fast, which is tied to matching.readings (being reworked); the "
-        "fold and its reading tables belong on the reference floor"
-    ),
-}
+KNOWN_CYCLES: dict[tuple[str, ...], str] = {}
 
 
 def floor_of(part: str) -> str:

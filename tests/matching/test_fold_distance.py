@@ -5,7 +5,6 @@ import pytest
 
 from kalibar.matching import Costs, EditBudget, align, explain_ops, fold, prepare_prefixes
 from kalibar.matching.distance import weighted_cost_units
-from kalibar.matching.fold import fold_fast, to_skeleton
 from kalibar.matching.hashing import (
     count_variants,
     deletion_variants,
@@ -13,6 +12,7 @@ from kalibar.matching.hashing import (
     hash_strings,
     variant_hashes,
 )
+from kalibar.reference.fold import fold_fast, to_skeleton
 
 C = Costs().scaled
 

@@ -11,9 +11,9 @@ from rapidfuzz.distance import OSA
 from kalibar.matching import Candidate, MatchConfig, MatchEngine, Query, fold
 from kalibar.matching.blocks import neighbour_codes, neighbours
 from kalibar.matching.designations import catalogue_designations
-from kalibar.matching.fold import clean
 from kalibar.matching.hashing import encode
-from kalibar.matching.readings import Designations, readings_of
+from kalibar.reference.fold import clean
+from kalibar.reference.readings import Designations, readings_of
 
 #: (as stamped in Cyrillic, typed by look, typed by transliteration in its spellings)
 SPELLINGS = [

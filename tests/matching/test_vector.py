@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 from kalibar.demo.matching import MODEL_PREFIXES, corrupt, generate_records
 from kalibar.matching import Costs, MatchConfig, MatchEngine, Query, vector
 from kalibar.matching.distance import align, align_known, weighted_cost_units
-from kalibar.matching.fold import to_skeleton
+from kalibar.reference.fold import to_skeleton
 
 C = Costs().scaled
 REC_ALPHABET = "0125689OISBZGAKX"

@@ -12,7 +12,7 @@ import random
 
 import numpy as np
 
-from kalibar.matching.fold import CYRILLIC_HOMOGLYPHS
+from kalibar.reference.fold import CYRILLIC_HOMOGLYPHS
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"

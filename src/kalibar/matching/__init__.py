@@ -5,10 +5,11 @@ array (symmetric delete), verify with edit distances, rank with attribute agreem
 explain each candidate. See :class:`MatchEngine`.
 """
 
+from kalibar.reference.fold import Folded, fold, prepare_prefixes, to_skeleton
+
 from .config import Costs, EditBudget, MatchConfig
 from .distance import EditOp, align, explain_ops, skeleton_distance
 from .engine import Candidate, MatchEngine, Query
-from .fold import Folded, fold, prepare_prefixes, to_skeleton
 
 __all__ = [
     "Candidate",

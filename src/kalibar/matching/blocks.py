@@ -25,7 +25,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .fold import _ASCII_SKEL, to_skeleton
+from kalibar.reference.fold import ASCII_SKEL, to_skeleton
+
 from .hashing import count_variants, encode, variant_hashes
 from .index import BaseIndex
 from .prepare import Prepared
@@ -137,7 +138,7 @@ class BlockCache:
         if self._alphabet is None:
             base = self.base
             if base.plain_ascii():
-                raw = np.asarray(base.blob).tobytes().translate(_ASCII_SKEL)
+                raw = np.asarray(base.blob).tobytes().translate(ASCII_SKEL)
                 chars = {chr(b) for b in np.unique(np.frombuffer(raw, dtype=np.uint8)).tolist()}
             else:
                 chars = set("".join(to_skeleton(f) for f in base.all_folded()))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kalibar.reference.fold import to_skeleton
+
 from .config import EditBudget
-from .fold import to_skeleton
 from .hashing import deletion_variants
 
 

@@ -2,7 +2,7 @@
 
 "M70 BU7363", "CZ99 7473-49", "Makarov 701296710", "ТТ-33 ПМ 1234": the matcher sets
 these aside on the query side (and also tries the serial as written, see
-``kalibar.matching.readings``). The tokens come from the catalogue: every make's name
+``kalibar.reference.readings``). The tokens come from the catalogue: every make's name
 and aliases, every model's name and aliases, and short make names glued to a model
 ("CZ" + "83", "Zastava" + "M70"); the matcher keeps those with a letter and at most 16
 characters after folding. Kept with the matcher, their only reader; the reference room
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kalibar.matching.readings import Designations
 from kalibar.reference.catalogue import Catalogue, active_catalogue
+from kalibar.reference.readings import Designations
 
 _SHORT_MAKE = 8  # make names glued to a model name up to this length
 

@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
+from kalibar.reference.fold import STAR, UNKNOWN, skeleton_char, to_skeleton_keep_star
+
 from .config import UNIT, Costs
-from .fold import STAR, UNKNOWN, skeleton_char, to_skeleton_keep_star
 
 
 class EditOp(NamedTuple):

@@ -22,16 +22,17 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from kalibar.reference.fold import fold_fast, prepare_prefixes, to_skeleton
+from kalibar.reference.readings import NO_DESIGNATIONS, Designations
+
 from .blocks import BlockCache
 from .calibration import Chance, alert_confidences, confidences
 from .config import ATTRIBUTES, UNIT, MatchConfig
 from .delta import DeltaIndex
 from .distance import EditOp, align, align_known, explain_ops
-from .fold import fold_fast, prepare_prefixes, to_skeleton
 from .index import BaseIndex
 from .prepare import Prepared, Reading, best_reading, prepare
 from .rank import Normaliser, attribute_agreement, normalise
-from .readings import NO_DESIGNATIONS, Designations
 from .topk import TopHits, merge_readings, round_score
 from .vector import QueryBatch, RecordText, search
 

@@ -117,7 +117,7 @@ def fold_lines(serial: str) -> list[str]:
     return out
 
 
-#: How the query was read, said in a candidate's explanation (see ``matching.readings``).
+#: How the query was read, said in a candidate's explanation (see ``reference.readings``).
 READING_LABELS = {
     "phonetic": N_("serial read as a transliteration of Cyrillic (e.g. Р→R, Ч→C, ZH→Ž)"),
     "digraphs": N_("serial read with transliteration digraphs (e.g. Ж→ZH, Č→CH, Х→KH)"),

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kalibar.reference.fold import ASCII_SKEL, to_skeleton
+
 from .config import MatchConfig
-from .fold import _ASCII_SKEL, to_skeleton
 from .hashing import count_variants, encode, variant_hashes
 from .keys import KeyStore
 
@@ -123,7 +124,7 @@ class BaseIndex:
         if joined.isascii() and "*" not in joined:
             # Skeletons have the same length as the folded serials: gather them straight
             # from one translated blob, no per-record Python.
-            skel = np.frombuffer(joined.encode().translate(_ASCII_SKEL), dtype=np.uint8)
+            skel = np.frombuffer(joined.encode().translate(ASCII_SKEL), dtype=np.uint8)
             index.entries = index._build_entries(_groups_from_blob(skel, offsets, lengths))
         else:
             index.entries = index._build_entries(_groups_from_strings(map(to_skeleton, folded)))

@@ -18,12 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from kalibar.reference.fold import Folded, ModelPrefixes, clean, fold, to_skeleton
+from kalibar.reference.readings import Designations, readings_of
+
 from .config import MatchConfig
 from .distance import skeleton_distance, weighted_cost_units
-from .fold import Folded, ModelPrefixes, clean, fold, to_skeleton
 from .hashing import deletion_variants
 from .rank import Normaliser, attribute_agreement, combine, normalise, serial_score
-from .readings import Designations, readings_of
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from kalibar.reference.fold import ASCII_SKEL, STAR, UNKNOWN, to_skeleton, to_skeleton_keep_star
+
 from .config import UNIT, EditBudget, MatchConfig
 from .distance import weighted_cost_units
-from .fold import _ASCII_SKEL, STAR, UNKNOWN, to_skeleton, to_skeleton_keep_star
 from .hashing import deletion_variants, encode, hash_strings, variant_hashes
 from .index import BaseIndex
 from .topk import TopHits, _top
 
-_SKEL256 = np.frombuffer(bytes(range(256)).translate(_ASCII_SKEL), dtype=np.uint8).astype(np.uint32)
+_SKEL256 = np.frombuffer(bytes(range(256)).translate(ASCII_SKEL), dtype=np.uint8).astype(np.uint32)
 _QMARK = ord(UNKNOWN)
 Scaled = tuple[int, int, int, int, int]
 #: Below this many pairs of one length shape, the Python DP beats numpy's call overhead.
@@ -108,7 +109,7 @@ class RecordText:
         ends = off[ords + 1].tolist()
         view = self.base.blob_view()
         out = [view[s:e].tobytes() for s, e in zip(starts, ends, strict=True)]
-        return [x.translate(_ASCII_SKEL) for x in out] if skeleton else out
+        return [x.translate(ASCII_SKEL) for x in out] if skeleton else out
 
     def folded(self, ords: np.ndarray) -> list[bytes] | list[str]:
         out = self._slices(ords, False)

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kalibar.matching.fold import fold_fast
 from kalibar.reference import normalise as ref
 from kalibar.reference.catalogue import active_catalogue
+from kalibar.reference.fold import fold_fast
 from kalibar.reference.script import search_key
 from kalibar.reference.service import on_catalogue_change
 

@@ -5,7 +5,7 @@ look (Р → P, С → C, Н → H, В → B, Х → X, У → Y) or by translit
 Н → N, В → V, Х → H/KH, Ж → Ž/ZH, Ч → Č/CH, Ш → Š/SH, Щ → ŠČ/SHCH, Ц → C/TS, Й → J/Y,
 Я → JA/YA, Ю → JU/YU, Ђ → Đ/DJ, Џ → DŽ; Ь/Ъ dropped), in the Serbian (diacritics) or the
 Russian/English (digraph) manner, with or without diacritics. Records are folded once,
-to the *visual* reading (:func:`kalibar.matching.fold.fold_fast`: look-alike Cyrillic
+to the *visual* reading (:func:`kalibar.reference.fold.fold_fast`: look-alike Cyrillic
 letters by look, every other Cyrillic letter transliterated, diacritics dropped, so the
 stored form is plain Latin). A query is read every way it could have been written and
 each distinct reading is probed; because the record side holds the visual reading, the

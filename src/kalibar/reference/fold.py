@@ -78,7 +78,7 @@ class Folded:
 
 
 _ASCII_SEPS = "".join(c for c in SEPARATORS if c.isascii()).encode()
-_ASCII_SKEL = bytes.maketrans(
+ASCII_SKEL = bytes.maketrans(
     "".join(LOOKALIKE_CLASSES).encode(), "".join(LOOKALIKE_CLASSES.values()).encode()
 )
 _PREFIX_START = "SNBБ№FФС#"  # first letters of the labels
@@ -87,7 +87,7 @@ _PREFIX_START = "SNBБ№FФС#"  # first letters of the labels
 def to_skeleton(folded: str) -> str:
     """Collapse look-alike classes and drop ``*`` (the indexable form)."""
     if folded.isascii():
-        return folded.encode().translate(_ASCII_SKEL, b"*").decode()
+        return folded.encode().translate(ASCII_SKEL, b"*").decode()
     return folded.translate(_SKELETON_TABLE).translate(_NO_STAR)
 
 
