@@ -116,7 +116,7 @@ def test_near_tied_scores_are_ordered_after_rounding() -> None:
     x = np.array([0.5000004, 0.5000001, 0.4])
     units = np.array([300, 100, 0])
     d = np.array([1, 1, 1])
-    top = vector._top(owners, ords, x, units, d, limit=2)
+    top = vector.top_hits(owners, ords, x, units, d, limit=2)
     assert top.ordinal.tolist() == [6, 5]
 
 

@@ -24,7 +24,7 @@ def round_score(x: float) -> float:
     return round(x, 6)
 
 
-def _top(
+def top_hits(
     owners: np.ndarray, ords: np.ndarray, x: np.ndarray, units: np.ndarray, d: np.ndarray,
     limit: int,
 ) -> TopHits:  # fmt: skip

@@ -38,7 +38,7 @@ from .config import UNIT, EditBudget, MatchConfig
 from .distance import weighted_cost_units
 from .hashing import deletion_variants, encode, hash_strings, variant_hashes
 from .index import BaseIndex
-from .topk import TopHits, _top
+from .topk import TopHits, top_hits
 
 _SKEL256 = np.frombuffer(bytes(range(256)).translate(ASCII_SKEL), dtype=np.uint8).astype(np.uint32)
 _QMARK = ord(UNKNOWN)
@@ -334,7 +334,7 @@ def search(
     qlen_f = np.fromiter(map(len, batch.folded), dtype=np.int64, count=len(batch))[owners]
     attr = attribute_scores(base, batch.attrs, owners, ords)
     x = combined_scores(units, qlen_f, rlen_f, attr, config.serial_weight)
-    return _top(owners, ords, x, units, d, limit)
+    return top_hits(owners, ords, x, units, d, limit)
 
 
 Pairs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
