@@ -10,7 +10,9 @@ import uuid
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from kalibar.auth.actor import Actor
 from kalibar.cli_support import command_session, console, handle_errors, operator_actor
 from kalibar.errors import NotFound
 from kalibar.i18n import _
@@ -48,8 +50,7 @@ def add_partnership(
 ) -> None:
     """Share COUNTRY's partners-level objects with PARTNER (audited)."""
     with command_session() as session:
-        actor = operator_actor(session, agency)
-        session.info["actor"] = actor
+        actor = _acting(session, agency)
         manage.add_partnership(session, actor=actor, country=country, partner=partner)
         if both:
             manage.add_partnership(session, actor=actor, country=partner, partner=country)
@@ -68,13 +69,19 @@ def remove_partnership(
 ) -> None:
     """Stop sharing COUNTRY's partners-level objects with PARTNER (audited)."""
     with command_session() as session:
-        actor = operator_actor(session, agency)
-        session.info["actor"] = actor
+        actor = _acting(session, agency)
         manage.remove_partnership(session, actor=actor, country=country, partner=partner)
     console.print(
         _("%(country)s no longer shares with %(partner)s")
         % {"country": country.upper(), "partner": partner.upper()}
     )
+
+
+def _acting(session: Session, agency: str | None) -> Actor:
+    """The console operator (for ``agency`` when given), named on the session's audit entries."""
+    actor = operator_actor(session, agency)
+    session.info["actor"] = actor
+    return actor
 
 
 def _group_id(session: object, ident: str) -> uuid.UUID:
@@ -116,8 +123,7 @@ def add_group(
 ) -> None:
     """Create a sharing group owned by OWNER (audited)."""
     with command_session() as session:
-        actor = operator_actor(session, None)
-        session.info["actor"] = actor
+        actor = _acting(session, None)
         group = manage.create_group(
             session,
             actor=actor,
@@ -141,8 +147,7 @@ def add_member(
 ) -> None:
     """Add an agency or a whole country to a group (audited)."""
     with command_session() as session:
-        actor = operator_actor(session, agency)
-        session.info["actor"] = actor
+        actor = _acting(session, agency)
         manage.add_member(
             session,
             actor=actor,
@@ -163,8 +168,7 @@ def remove_member(
 ) -> None:
     """Remove an agency or a country from a group (audited)."""
     with command_session() as session:
-        actor = operator_actor(session, agency)
-        session.info["actor"] = actor
+        actor = _acting(session, agency)
         manage.remove_member(
             session,
             actor=actor,
